@@ -1,0 +1,21 @@
+"""course: a self-paced learning course engine."""
+
+from flask import Flask
+
+from course import auth, config, content, db, extensions, learn, migrate, progress, site
+
+
+def create_app(test_config: dict | None = None, instance_path: str | None = None) -> Flask:
+    """Create the app: settings, shared extensions, then each feature in turn."""
+    app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
+    config.load(app, test_config)
+
+    db.init_app(app)
+    extensions.init_app(app)
+    site.init_app(app)
+    auth.init_app(app)
+    content.init_app(app)
+    learn.init_app(app)
+    progress.init_app(app)
+    app.cli.add_command(migrate.db_cli)
+    return app

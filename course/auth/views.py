@@ -1,0 +1,124 @@
+"""Sign-up, sign-in, sign-out and the account page."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, login_required, login_user, logout_user
+
+from course.auth import accounts
+from course.auth.forms import NameForm, PasswordChangeForm, RegisterForm, SignInForm
+from course.auth.passwords import verify_password
+from course.auth.permissions import safe_next_path
+from course.db import get_session
+from course.extensions import limiter
+
+bp = Blueprint("auth", __name__)
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_LIMIT"]
+
+
+def _email_key() -> str:
+    return "email:" + accounts.normalise_email(request.form.get("email", ""))[:254]
+
+
+def start_session(user) -> None:
+    """Sign ``user`` in on a fresh session, so nothing from before carries over."""
+    session.clear()
+    login_user(user)
+    session.permanent = True
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    """Create a learner account and sign it in."""
+    if current_user.is_authenticated:
+        return redirect(url_for("learn.outline"))
+    mode = current_app.config["REGISTRATION"]
+    if mode != "open":
+        return render_template("auth/registration_closed.html", mode=mode), 403
+    form = RegisterForm()
+    if form.validate_on_submit():
+        db = get_session()
+        try:
+            user = accounts.create_user(
+                db, email=form.email.data, name=form.name.data, password=form.password.data
+            )
+        except accounts.AccountError as error:
+            form.email.errors.append(str(error))
+        else:
+            db.commit()
+            start_session(user)
+            flash(f"Welcome, {user.name}. Your account is ready.", "success")
+            return redirect(safe_next_path(request.args.get("next")) or url_for("learn.outline"))
+    return render_template("auth/register.html", form=form)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], key_func=_email_key)
+def login():
+    """Sign in with email and password."""
+    next_path = safe_next_path(request.args.get("next"))
+    if current_user.is_authenticated:
+        return redirect(next_path or url_for("learn.outline"))
+    form = SignInForm()
+    if form.validate_on_submit():
+        db = get_session()
+        user = accounts.authenticate(db, form.email.data, form.password.data)
+        if user is None:
+            # One message whether or not the email exists.
+            flash("That email and password do not match an account.", "error")
+        else:
+            db.commit()
+            start_session(user)
+            return redirect(next_path or url_for("learn.outline"))
+    return render_template("auth/login.html", form=form, next_path=next_path)
+
+
+@bp.post("/logout")
+def logout():
+    """Sign out and forget the session."""
+    logout_user()
+    session.clear()
+    flash("You are signed out.", "info")
+    return redirect(url_for("learn.outline"))
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account():
+    """Show the account; change the name or the password."""
+    name_form = NameForm(prefix="name", obj=current_user)
+    password_form = PasswordChangeForm(prefix="password")
+    db = get_session()
+    if request.method == "POST":
+        action = request.form.get("action")
+        if action == "name" and name_form.validate_on_submit():
+            current_user.name = name_form.name.data.strip()
+            db.commit()
+            flash("Your name is saved.", "success")
+            return redirect(url_for("auth.account"))
+        if action == "password" and password_form.validate_on_submit():
+            if not verify_password(current_user.password_hash, password_form.current_password.data):
+                password_form.current_password.errors.append("That is not your current password.")
+            else:
+                accounts.change_password(current_user, password_form.password.data)
+                db.commit()
+                start_session(current_user)
+                flash("Your password is changed; other devices are signed out.", "success")
+                return redirect(url_for("auth.account"))
+        elif action not in ("name", "password"):
+            abort(400, "The form was not recognised.")
+    return render_template("auth/account.html", name_form=name_form, password_form=password_form)

@@ -1,0 +1,142 @@
+"""The database: the ``Model`` base, the engine, and one session per request.
+
+Views commit; services only add and flush. On SQLite a request that may write
+(any POST) opens its transaction with ``BEGIN IMMEDIATE`` so that concurrent
+writers queue on the busy timeout instead of failing with "database is locked";
+a GET may make at most one write, which SQLite then runs as its own transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import Flask, current_app, g, has_request_context, request
+from sqlalchemy import DateTime, MetaData, create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+WRITE_OPTION = "course_write"
+
+
+class Model(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class UTCDateTime(TypeDecorator):
+    """A timestamp stored as UTC and always read back timezone-aware.
+
+    SQLite keeps no time zone, so without this a value read back would compare
+    unequal to the aware value that was written.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None:
+            if value.tzinfo is None:
+                raise ValueError("naive datetime given for a UTC column")
+            value = value.astimezone(UTC)
+            if dialect.name == "sqlite":
+                value = value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value
+
+
+def utcnow() -> datetime:
+    """Return the current time, aware, in UTC."""
+    return datetime.now(UTC)
+
+
+def make_engine(url: str) -> Engine:
+    """Create an engine for ``url`` with the settings each backend needs."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        _configure_sqlite(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, _record):
+        # Leave transaction control to the "begin" hook below.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection):
+        # A reading session runs each statement on its own (SQLite's autocommit),
+        # so a page that records one small write never has to upgrade a read
+        # snapshot to a write lock, which SQLite refuses at once when another
+        # writer got in first. A writing session takes the lock up front.
+        if connection.get_execution_options().get(WRITE_OPTION):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def init_app(app: Flask) -> None:
+    """Create the app's engine and close each request's session at teardown."""
+    engine = make_engine(app.config["DATABASE_URL"])
+    app.extensions["course_db"] = {
+        "engine": engine,
+        "reader": sessionmaker(bind=engine, expire_on_commit=False),
+        "writer": sessionmaker(
+            bind=engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False
+        ),
+    }
+    app.teardown_appcontext(_close_session)
+
+
+def get_session() -> Session:
+    """Return this request's session, opening it on first use.
+
+    A POST gets a writing session; anything else a reading one.
+    """
+    if "db_session" not in g:
+        writes = has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
+        g.db_session = new_session(write=writes)
+    return g.db_session
+
+
+def new_session(*, write: bool = False) -> Session:
+    """Return a new session of the current app, for commands and threads."""
+    makers = current_app.extensions["course_db"]
+    return makers["writer" if write else "reader"]()
+
+
+def get_engine() -> Engine:
+    return current_app.extensions["course_db"]["engine"]
+
+
+def _close_session(_exc) -> None:
+    session = g.pop("db_session", None)
+    if session is not None:
+        session.close()  # rolls back whatever a failed request left uncommitted
+
+
+def insert_for(session: Session, table):
+    """Return an INSERT for ``table`` in the session's dialect, with ON CONFLICT support."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(table)

@@ -1,0 +1,24 @@
+"""The Flask extensions the features share, created unbound and bound in ``create_app``."""
+
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
+from flask_wtf import CSRFProtect
+
+csrf = CSRFProtect()
+login_manager = LoginManager()
+# Storage is chosen in create_app: Redis when COURSE_REDIS_URL is set, else in-process.
+limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True)
+
+
+def init_app(app) -> None:
+    """Bind the shared extensions to ``app``."""
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to see that page."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"] or "memory://"
+    app.config.setdefault("RATELIMIT_ENABLED", True)
+    limiter.init_app(app)

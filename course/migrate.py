@@ -1,0 +1,64 @@
+"""Schema migrations with Alembic: ``course db upgrade``, ``downgrade`` and ``backup``."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import click
+from alembic import command
+from alembic.config import Config
+from flask import current_app
+from flask.cli import AppGroup, with_appcontext
+from sqlalchemy.engine import make_url
+
+from course.config import REPOSITORY_ROOT
+
+db_cli = AppGroup("db", help="Migrate and back up the database.")
+
+
+def alembic_config(database_url: str) -> Config:
+    """Return Alembic's configuration (kept in pyproject.toml) for ``database_url``."""
+    config = Config(toml_file=str(REPOSITORY_ROOT / "pyproject.toml"))
+    config.attributes["database_url"] = database_url
+    return config
+
+
+@db_cli.command("upgrade")
+@click.argument("revision", default="head")
+@with_appcontext
+def upgrade_command(revision: str) -> None:
+    """Bring the database up to REVISION (default: the newest)."""
+    command.upgrade(alembic_config(current_app.config["DATABASE_URL"]), revision)
+
+
+@db_cli.command("downgrade")
+@click.argument("revision")
+@with_appcontext
+def downgrade_command(revision: str) -> None:
+    """Take the database back to REVISION ("base" for empty)."""
+    command.downgrade(alembic_config(current_app.config["DATABASE_URL"]), revision)
+
+
+@db_cli.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup_command(path: Path) -> None:
+    """Copy a SQLite database to PATH while the app keeps serving."""
+    url = make_url(current_app.config["DATABASE_URL"])
+    if url.get_backend_name() != "sqlite" or not url.database:
+        raise click.ClickException(
+            "backup copies SQLite databases; for PostgreSQL use pg_dump (see README)"
+        )
+    if path.exists():
+        raise click.ClickException(f"{path} exists; choose a new file")
+    source = sqlite3.connect(url.database)
+    target = sqlite3.connect(path)
+    try:
+        # The backup API copies a consistent snapshot while writers go on.
+        with target:
+            source.backup(target)
+    finally:
+        target.close()
+        source.close()
+    click.echo(f"Backed up {url.database} to {path}.")

@@ -1,0 +1,7 @@
+"""Every feature's tables in one metadata, for migrations and tests."""
+
+
+def import_all_models() -> None:
+    """Import each feature's models so that ``Model.metadata`` knows every table."""
+    import course.auth.models
+    import course.progress.models  # noqa: F401

@@ -1,0 +1,144 @@
+"""What every page shares: security headers, request ids, error pages, ``/healthz``."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from pathlib import Path
+
+from flask import Blueprint, Flask, current_app, g, render_template, request, url_for
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import text
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from course.db import get_session
+
+bp = Blueprint("site", __name__)
+log = logging.getLogger("course")
+
+ERROR_TITLES = {
+    400: "That request could not be understood",
+    403: "You may not see this page",
+    404: "Page not found",
+    405: "That action is not allowed here",
+    413: "That was too large",
+    429: "Too many attempts",
+    500: "Something went wrong on our side",
+}
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+        "object-src 'none'",
+    )
+)
+
+
+@bp.get("/healthz")
+def healthz():
+    """Answer ``ok`` when the app and its database answer."""
+    try:
+        get_session().execute(text("SELECT 1"))
+    except Exception:  # any database failure means not healthy
+        log.exception("health check failed")
+        return "database unavailable\n", 503, {"Content-Type": "text/plain"}
+    return "ok\n", 200, {"Content-Type": "text/plain"}
+
+
+def _assign_request_id() -> None:
+    g.request_id = request.headers.get("X-Request-Id", "")[:64] or secrets.token_hex(8)
+
+
+def _add_security_headers(response):
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if current_app.config["HSTS"]:
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    if "request_id" in g:
+        headers["X-Request-Id"] = g.request_id
+    return response
+
+
+def render_error(code: int, message: str | None = None):
+    """Render the friendly page for an HTTP error ``code``."""
+    return (
+        render_template(
+            "errors/error.html",
+            code=code,
+            title=ERROR_TITLES.get(code, "Something went wrong"),
+            message=message,
+            request_id=g.get("request_id"),
+        ),
+        code,
+    )
+
+
+def _handle_http_error(error: HTTPException):
+    if error.code is None or error.code < 400:
+        return error
+    # abort(code, "message") carries a message meant for the person; the
+    # default descriptions are werkzeug's and read like internals.
+    default = type(error).description
+    message = error.description if error.description != default else None
+    response, code = render_error(error.code, message)
+    if error.code == 405 and error.valid_methods:
+        return response, code, {"Allow": ", ".join(error.valid_methods)}
+    return response, code
+
+
+def _handle_csrf_error(error: CSRFError):
+    return render_error(
+        400, "The form had expired or was sent from elsewhere. Go back, reload it and try again."
+    )
+
+
+def _handle_unexpected(error: Exception):
+    original = getattr(error, "original_exception", None) or error
+    log.error(
+        "unhandled error on %s %s [request %s]",
+        request.method,
+        request.path,
+        g.get("request_id"),
+        exc_info=original,
+    )
+    return render_error(500)
+
+
+def _static_versions(app: Flask) -> dict[str, str]:
+    """Hash each static file once, so its address changes whenever it does."""
+    root = Path(app.static_folder)
+    return {
+        path.relative_to(root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+        for path in root.rglob("*")
+        if path.is_file()
+    }
+
+
+def init_app(app: Flask) -> None:
+    """Register headers, error pages, versioned static addresses and ``/healthz``."""
+    versions = _static_versions(app)
+    # Every static address carries its file's hash, so browsers may keep them a year.
+    app.config["SEND_FILE_MAX_AGE_DEFAULT"] = 365 * 24 * 3600
+    app.jinja_env.globals["static_url"] = lambda filename: url_for(
+        "static", filename=filename, v=versions.get(filename)
+    )
+    app.register_blueprint(bp)
+    app.before_request(_assign_request_id)
+    app.after_request(_add_security_headers)
+    app.register_error_handler(CSRFError, _handle_csrf_error)
+    app.register_error_handler(HTTPException, _handle_http_error)
+    app.register_error_handler(InternalServerError, _handle_unexpected)

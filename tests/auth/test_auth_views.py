@@ -1,0 +1,178 @@
+"""Sign-up, sign-in, sign-out and the account page, as a person uses them."""
+
+import pytest
+
+from course.auth.models import Role, User
+from course.db import new_session
+from tests.conftest import PASSWORD, post_form
+
+
+def register(
+    client, name="Ada Lovelace", email="ada@example.com", password="analytical engine 1843"
+):
+    return post_form(client, "/register", {"name": name, "email": email, "password": password})
+
+
+def test_register_creates_a_learner_and_signs_in(client, app):
+    response = register(client)
+    assert response.status_code == 302
+    page = client.get("/").text
+    assert "Ada Lovelace" in page
+    assert "Sign out" in page
+    with app.app_context(), new_session() as session:
+        user = session.query(User).one()
+    assert user.email == "ada@example.com"
+    assert user.role == Role.LEARNER
+    assert user.password_hash.startswith("$argon2id$")
+
+
+def test_register_refuses_an_email_taken_in_another_case(client, make_user):
+    make_user(email="ada@example.com")
+    response = register(client, email="ADA@Example.com")
+    assert response.status_code == 200
+    assert "An account with this email already exists." in response.text
+
+
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        ("short1!", "Use at least 10 characters."),
+        ("password123", "Choose a less common password."),
+        ("qwertyuiop", "Choose a less common password."),
+    ],
+)
+def test_register_refuses_weak_passwords(client, app, password, message):
+    response = register(client, password=password)
+    assert response.status_code == 200
+    assert message in response.text
+    with app.app_context(), new_session() as session:
+        assert session.query(User).count() == 0
+
+
+def test_register_honours_closed_registration(make_app):
+    app = make_app(REGISTRATION="closed")
+    response = app.test_client().get("/register")
+    assert response.status_code == 403
+    assert "Sign-up is not open" in response.text
+
+
+def test_sign_in_and_out(client, make_user, sign_in):
+    user = make_user(name="Grace Hopper")
+    sign_in(user)
+    assert "Grace Hopper" in client.get("/").text
+    response = post_form(client, "/logout")
+    assert response.status_code == 302
+    assert "Grace Hopper" not in client.get("/").text
+
+
+def test_wrong_password_and_unknown_email_get_the_same_answer(client, make_user):
+    user = make_user()
+    wrong = post_form(client, "/login", {"email": user.email, "password": "not the password"})
+    unknown = post_form(client, "/login", {"email": "nobody@example.com", "password": "whatever"})
+    assert wrong.status_code == unknown.status_code == 200
+    message = "That email and password do not match an account."
+    assert message in wrong.text
+    assert message in unknown.text
+
+
+def test_email_is_matched_regardless_of_case(client, make_user):
+    user = make_user(email="grace@example.com")
+    response = post_form(client, "/login", {"email": "  GRACE@example.COM ", "password": PASSWORD})
+    assert response.status_code == 302
+    assert user.name in client.get("/").text
+
+
+def test_get_logout_signs_nobody_out(client, make_user, sign_in):
+    user = make_user()
+    sign_in(user)
+    assert client.get("/logout").status_code == 405
+    assert user.name in client.get("/").text
+
+
+def test_logout_without_csrf_token_is_a_400_page(client, make_user, sign_in):
+    user = make_user()
+    sign_in(user)
+    response = client.post("/logout")
+    assert response.status_code == 400
+    assert "The form had expired" in response.text
+    assert user.name in client.get("/").text
+
+
+@pytest.mark.parametrize(
+    "evil",
+    [
+        "//evil.example/",
+        "https://evil.example/",
+        "/\\evil.example/",
+        "/\t/evil.example",
+        "javascript:alert(1)",
+    ],
+)
+def test_next_never_leaves_the_site(client, make_user, evil):
+    user = make_user()
+    response = post_form(client, "/login?next=" + evil, {"email": user.email, "password": PASSWORD})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+
+
+def test_next_leads_to_a_path_on_the_site(client, make_user):
+    user = make_user()
+    response = post_form(
+        client, "/login?next=/account", {"email": user.email, "password": PASSWORD}
+    )
+    assert response.headers["Location"] == "/account"
+
+
+def test_signing_in_renews_the_session(client, make_user):
+    user = make_user()
+    with client.session_transaction() as session:
+        session["planted"] = "by an attacker"
+    post_form(client, "/login", {"email": user.email, "password": PASSWORD})
+    with client.session_transaction() as session:
+        assert "planted" not in session
+
+
+def test_account_changes_name(client, make_user, sign_in):
+    user = make_user(name="Old Name")
+    sign_in(user)
+    response = post_form(client, "/account", {"action": "name", "name-name": "New Name"})
+    assert response.status_code == 302
+    assert "New Name" in client.get("/account").text
+
+
+def test_password_change_needs_current_password_and_ends_other_sessions(app, make_user, sign_in):
+    user = make_user()
+    this_device, other_device = app.test_client(), app.test_client()
+    sign_in(user, on=this_device)
+    sign_in(user, on=other_device)
+    new_password = "a brand new passphrase 77"
+    refused = post_form(
+        this_device,
+        "/account",
+        {
+            "action": "password",
+            "password-current_password": "wrong password!!",
+            "password-password": new_password,
+            "password-confirm": new_password,
+        },
+    )
+    assert "That is not your current password." in refused.text
+    changed = post_form(
+        this_device,
+        "/account",
+        {
+            "action": "password",
+            "password-current_password": PASSWORD,
+            "password-password": new_password,
+            "password-confirm": new_password,
+        },
+    )
+    assert changed.status_code == 302
+    assert this_device.get("/account").status_code == 200
+    assert other_device.get("/account").status_code == 302  # sent to sign in
+
+
+def test_account_requires_sign_in(client):
+    response = client.get("/account")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login?next=")

@@ -1,0 +1,181 @@
+"""Shared fixtures: an app on a fresh database, its clients, and small factories.
+
+Every test that uses ``app`` runs on SQLite and, when ``TEST_DATABASE_URL``
+names a PostgreSQL database, once more on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from course import create_app
+from course.auth.models import Role, User
+from course.auth.passwords import hash_password
+from course.db import Model, make_engine, new_session
+from course.models import import_all_models
+
+TESTS = Path(__file__).parent
+FIXTURE_COURSE = TESTS / "data" / "course"
+PASSWORD = "correct horse battery staple"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
+
+import_all_models()
+
+
+def require(condition: bool, reason: str) -> None:
+    """Skip when something the test needs is missing, but fail in CI where it must exist."""
+    if condition:
+        return
+    if IN_CI:
+        pytest.fail(f"{reason} (CI must have it)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _no_course_environment(monkeypatch):
+    """Keep the developer's COURSE_* settings out of the tests."""
+    for name in list(os.environ):
+        if name.startswith("COURSE_"):
+            monkeypatch.delenv(name)
+
+
+@pytest.fixture(scope="session")
+def password_hash() -> str:
+    # Hashing is deliberately slow; every factory-made user shares one hash.
+    return hash_password(PASSWORD)
+
+
+@pytest.fixture(scope="session")
+def postgres_engine():
+    require(bool(POSTGRES_URL), "TEST_DATABASE_URL is not set")
+    engine = make_engine(POSTGRES_URL)
+    Model.metadata.drop_all(engine)
+    with engine.begin() as connection:
+        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    Model.metadata.create_all(engine)
+    yield engine
+    Model.metadata.drop_all(engine)
+    engine.dispose()
+
+
+def _backends():
+    yield pytest.param("sqlite", id="sqlite")
+    if POSTGRES_URL or IN_CI:
+        yield pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres)
+
+
+@pytest.fixture(params=list(_backends()))
+def database_url(request, tmp_path):
+    """A fresh, empty database with every table, on each backend under test."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'course.db'}"
+        engine = make_engine(url)
+        Model.metadata.create_all(engine)
+        engine.dispose()
+        yield url
+        return
+    engine = request.getfixturevalue("postgres_engine")
+    yield POSTGRES_URL
+    tables = ", ".join(f'"{t.name}"' for t in Model.metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+def app_config(database_url, tmp_path) -> dict:
+    """The settings ``app`` is made with; a test may change them first."""
+    return {
+        "TESTING": True,
+        "DATABASE_URL": database_url,
+        "CONTENT_DIR": str(FIXTURE_COURSE),
+        "SECRET_KEY": "test secret key",
+        "RATELIMIT_ENABLED": False,
+    }
+
+
+@pytest.fixture
+def make_app(app_config, tmp_path):
+    """Create another app on the same database: ``make_app(CONTENT_DIR=...)``."""
+    made = []
+
+    def make(**overrides):
+        instance = tmp_path / f"instance{len(made)}"
+        made.append(create_app({**app_config, **overrides}, instance_path=str(instance)))
+        return made[-1]
+
+    yield make
+    for each in made:
+        each.extensions["course_db"]["engine"].dispose()
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_user(app, password_hash):
+    """Create an account: ``make_user(role=Role.MANAGER, name=..., email=...)``."""
+    counter = itertools.count(1)
+
+    def make(*, role: Role = Role.LEARNER, name: str | None = None, email: str | None = None):
+        number = next(counter)
+        with app.app_context(), new_session(write=True) as session:
+            user = User(
+                email=(email or f"{role.value}{number}@example.com").lower(),
+                name=name or f"{role.value.title()} {number}",
+                role=role,
+                password_hash=password_hash,
+            )
+            session.add(user)
+            session.commit()
+            return user
+
+    return make
+
+
+def csrf_token(client) -> str:
+    """Return the CSRF token of the client's current session."""
+    for path in ("/account", "/login"):
+        response = client.get(path)
+        match = re.search(r'name="(?:[\w-]+-)?csrf_token"[^>]*value="([^"]+)"', response.text)
+        if match:
+            return match.group(1)
+    raise AssertionError("no page offered a CSRF token")
+
+
+def post_form(client, path: str, data: dict | None = None, **kwargs):
+    """POST ``data`` to ``path`` with the session's CSRF token, as a browser would."""
+    data = dict(data or {})
+    data.setdefault("csrf_token", csrf_token(client))
+    return client.post(path, data=data, **kwargs)
+
+
+@pytest.fixture
+def sign_in(client):
+    """Sign ``user`` in on ``client`` (the test client by default) through the form."""
+
+    def sign_in(user, on=None):
+        browser = on or client
+        response = post_form(browser, "/login", {"email": user.email, "password": PASSWORD})
+        assert response.status_code == 302, response.text
+        return browser
+
+    return sign_in
