@@ -1,0 +1,124 @@
+"""Quiz files: ``kind: quiz`` YAML with questions; each question's type reads its own part."""
+
+from __future__ import annotations
+
+from course.content.fields import (
+    SourceFile,
+    check_keys,
+    check_unique,
+    mapping_items,
+    read_boolean,
+    read_identifier,
+    read_integer,
+    read_list,
+    read_markdown,
+    read_number,
+    read_text,
+)
+from course.content.model import Question, Quiz
+from course.content.question_types import QUESTION_TYPES
+from course.content.yaml_source import YamlMap
+
+QUIZ_KEYS = (
+    "kind",
+    "title",
+    "intro",
+    "pass_mark",
+    "max_attempts",
+    "shuffle",
+    "minutes",
+    "questions",
+)
+QUESTION_KEYS = ("id", "type", "prompt", "points", "explanation")
+DEFAULT_PASS_MARK = 70
+WHERE = "the quiz"
+
+
+def parse_quiz(raw: YamlMap, source: SourceFile, slug: str, version: str) -> Quiz | None:
+    """Read a quiz file's mapping; report its problems and return None when it is invalid."""
+    problems_before = len(source.problems)
+    check_keys(source, raw, QUIZ_KEYS, WHERE)
+    title = read_text(source, raw, "title", WHERE)
+    intro_html = read_markdown(source, raw, "intro", WHERE)
+    pass_mark = read_integer(source, raw, "pass_mark", WHERE, minimum=0, maximum=100)
+    max_attempts = None
+    if raw.get("max_attempts") is not None:  # an explicit null also means unlimited
+        max_attempts = read_integer(source, raw, "max_attempts", WHERE, minimum=1)
+    shuffle = read_boolean(source, raw, "shuffle", WHERE, default=False)
+    minutes = read_integer(source, raw, "minutes", WHERE, minimum=1)
+    questions = _parse_questions(source, raw)
+
+    if len(source.problems) > problems_before or title is None or not questions:
+        return None
+    return Quiz(
+        slug=slug,
+        title=title,
+        intro_html=intro_html,
+        pass_mark=DEFAULT_PASS_MARK if pass_mark is None else pass_mark,
+        max_attempts=max_attempts,
+        shuffle=bool(shuffle),
+        questions=questions,
+        total_points=sum(question.points for question in questions),
+        minutes=minutes or len(questions),  # about a minute a question
+        version=version,
+        path=source.path,
+    )
+
+
+def _parse_questions(source: SourceFile, raw: YamlMap) -> tuple[Question, ...]:
+    questions_list = read_list(source, raw, "questions", WHERE)
+    if questions_list is None:
+        return ()
+    questions, seen_ids = [], {}
+    for position, question_raw in mapping_items(source, questions_list, "'questions'"):
+        question = _parse_question(source, question_raw, position, seen_ids)
+        if question is not None:
+            questions.append(question)
+    return tuple(questions)
+
+
+def _parse_question(
+    source: SourceFile, raw: YamlMap, position: int, seen_ids: dict[str, int]
+) -> Question | None:
+    question_id = read_identifier(source, raw, "id", f"question {position}")
+    where = f"question '{question_id}'" if question_id else f"question {position}"
+    if question_id is not None:
+        check_unique(source, seen_ids, question_id, raw.line_of("id"), "question id")
+
+    type_name = read_text(source, raw, "type", where)
+    question_type = QUESTION_TYPES.get(type_name) if type_name else None
+    if type_name is not None and question_type is None:
+        known = ", ".join(sorted(QUESTION_TYPES))
+        source.problem(
+            raw.line_of("type"),
+            f"unknown question type '{type_name}' in {where}; the known types are: {known}",
+        )
+    _check_question_keys(source, raw, where, question_type)
+
+    common = {
+        "id": question_id,
+        "prompt_html": read_markdown(source, raw, "prompt", where, required=True),
+        "points": read_number(source, raw, "points", where, default=1.0, above_zero=True),
+        "explanation_html": read_markdown(source, raw, "explanation", where),
+    }
+    if question_type is None or question_id is None:
+        return None
+    return question_type.parse(raw, common, source, where)
+
+
+def _check_question_keys(source: SourceFile, raw: YamlMap, where: str, question_type) -> None:
+    every_type_key = {key for each in QUESTION_TYPES.values() for key in each.keys}
+    if question_type is None:
+        # Without a known type, any type's keys may be meant; report only strangers.
+        check_keys(source, raw, (*QUESTION_KEYS, *every_type_key), where)
+        return
+    own_keys = (*QUESTION_KEYS, *question_type.keys)
+    for key in raw:
+        if key in every_type_key and key not in own_keys:
+            takes = ", ".join(question_type.keys)
+            source.problem(
+                raw.line_of(key),
+                f"'{key}' does not apply to {where}, a {question_type.name} question "
+                f"(it takes: {takes})",
+            )
+    check_keys(source, raw, (*own_keys, *every_type_key), where)

@@ -1,0 +1,85 @@
+"""``course check`` on whole copies: valid, many problems, and files that cannot be read."""
+
+from __future__ import annotations
+
+import pytest
+
+from course.content import check_content
+from tests.content.broken_copies import QUIZ, SCENARIO, WELCOME
+
+
+def test_valid_fixture_has_no_problems(course_copy):
+    assert course_copy.problems() == []
+
+
+def test_every_problem_is_reported_not_only_the_first(course_copy):
+    course_copy.edit(QUIZ, "pass_mark: 70", "pass_mark: 170")
+    course_copy.edit(QUIZ, "max_attempts: 3", "max_attempts: -1")
+    course_copy.edit(SCENARIO, "rating: poor", "rating: awful")
+    course_copy.edit(WELCOME, "minutes: 3", "minutes: 0")
+    course_copy.write("lessons/extra.md", "no front matter\n")
+    problems = course_copy.problems()
+    assert [problem.split(": ")[0] for problem in problems] == [
+        "lessons/extra.md:1",
+        "lessons/extra.md:1",
+        "lessons/welcome.md:4",
+        "quizzes/fixture-quiz.yaml:5",
+        "quizzes/fixture-quiz.yaml:6",
+        "quizzes/fixture-scenario.yaml:56",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (b"", "the file must be a mapping of keys (title: ...), not empty"),
+        (b"\x00\x01\x02binary", "invalid YAML: special characters are not allowed: U+0000"),
+        (b"title: caf\xe9\n", "the file is not valid UTF-8 text: save it as UTF-8"),
+        (b"just text\n", "the file must be a mapping of keys (title: ...), not text 'just text'"),
+        (b"a: 1\n---\nb: 2\n", "invalid YAML: expected a single document in the stream"),
+        (b"!!python/object:os.system {}\n", "invalid YAML: unsupported tag"),
+        (b"title: !!python/name:os.system x\n", "invalid YAML: could not determine a constructor"),
+        (b"a: &x [*x]\n", "unknown key 'a' in the quiz; allowed keys"),
+        (b"[" * 2000 + b"]" * 2000, "invalid YAML: nested too deeply"),
+        (b"title: T\ntitle: U\n", "duplicate key 'title' (first at line 1)"),
+        (b"title: T\nyes: 1\n", "key 'yes' is read as true, not text: put it in quotes"),
+    ],
+)
+def test_unreadable_files_are_problems_not_tracebacks(course_copy, data, expected):
+    (course_copy.root / QUIZ).write_bytes(data)
+    problems = course_copy.problems()
+    assert any(problem.startswith(f"{QUIZ}:") and expected in problem for problem in problems), (
+        problems
+    )
+
+
+def test_a_missing_outline_is_a_problem(tmp_path):
+    catalog, problems = check_content(tmp_path / "nowhere")
+    assert catalog is None
+    assert [str(problem).split(": file not found")[0] for problem in problems] == [
+        "lessons/course.yaml:1"
+    ]
+
+
+def test_an_unreadable_file_is_a_problem(course_copy):
+    (course_copy.root / "lessons" / "roles.md").unlink()
+    (course_copy.root / "lessons" / "roles.md").mkdir()  # lessons/*.md that is not a file
+    (course_copy.root / "lessons" / "roles.md" / "x").write_text("x")
+    assert (
+        "lessons/course.yaml:11: lesson 'roles' does not exist: there is no lessons/roles.md"
+        in (course_copy.problems())
+    )
+
+
+def test_editor_files_are_ignored(course_copy):
+    course_copy.write("lessons/.#welcome.md", "junk")
+    course_copy.write("quizzes/.fixture-quiz.yaml.swp", "junk")
+    assert course_copy.problems() == []
+
+
+def test_front_matter_line_numbers_count_in_the_body(course_copy):
+    course_copy.edit(WELCOME, "## How the course works", "## How the course works\n\n![](x.png)")
+    line = course_copy.line_of(WELCOME, "![](x.png)")
+    assert f"{WELCOME}:{line}: image has no alt text: write it as ![what it shows](url)" in (
+        course_copy.problems()
+    )

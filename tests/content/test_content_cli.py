@@ -1,0 +1,178 @@
+"""``course check`` on the command line, and the catalog's life inside a Flask app."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from click.testing import CliRunner
+from flask import Flask
+from flask.cli import FlaskGroup
+
+from course import content
+from course.content import ContentError, get_catalog, reloading
+from course.content.cli import check_command
+
+
+def make_app(content_dir, **config) -> Flask:
+    """Build a bare app with only the content feature."""
+    app = Flask("content_test")
+    app.config.update(CONTENT_DIR=str(content_dir), **config)
+    content.init_app(app)
+
+    @app.get("/title")
+    def title():
+        return get_catalog().course.title
+
+    return app
+
+
+def make_group(content_dir, created: list) -> FlaskGroup:
+    """Build a ``course``-like command group whose app reads ``content_dir``."""
+
+    def create_app() -> Flask:
+        created.append(True)
+        return make_app(content_dir)
+
+    group = FlaskGroup(create_app=create_app, add_default_commands=False, load_dotenv=False)
+    group.add_command(check_command)
+    return group
+
+
+@pytest.fixture(autouse=True)
+def _restore_flask_environment(monkeypatch):
+    # FlaskGroup sets this variable for the process; give it back afterwards.
+    monkeypatch.setenv("FLASK_RUN_FROM_CLI", "false")
+
+
+def test_valid_course_prints_the_summary(fixture_course):
+    result = CliRunner().invoke(check_command, ["--content", str(fixture_course)])
+    assert result.exit_code == 0
+    assert result.output == (
+        "course check: 3 lessons, 1 quiz, 1 scenario in 2 modules: all valid\n"
+    )
+
+
+def test_every_problem_is_printed_sorted_and_exits_1(course_copy):
+    course_copy.edit("quizzes/fixture-scenario.yaml", "rating: best", "rating: great")
+    course_copy.edit("lessons/welcome.md", "minutes: 3", "minutes: three")
+    course_copy.edit("quizzes/fixture-quiz.yaml", "answer: false", "answer: nope")
+    course_copy.edit("lessons/welcome.md", "lesson:roles", "lesson:nowhere")
+    result = CliRunner().invoke(check_command, ["--content", str(course_copy.root)])
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "lessons/welcome.md:4: 'minutes' in the front matter must be a whole number above 0, "
+        "not text 'three'",
+        "lessons/welcome.md:19: link 'lesson:nowhere' points nowhere: there is no lesson 'nowhere'",
+        "quizzes/fixture-quiz.yaml:38: 'answer' in question 'is-accountable' must be true or "
+        "false, not text 'nope'",
+        "quizzes/fixture-scenario.yaml:48: rating 'great' of ending 'success' must be one of: "
+        "best, good, mixed, poor",
+    ]
+
+
+def test_check_reads_the_configured_directory(fixture_course):
+    result = make_app(fixture_course).test_cli_runner().invoke(args=["check"])
+    assert result.exit_code == 0
+    assert result.output.startswith("course check: 3 lessons")
+
+
+def test_check_runs_when_the_configured_content_is_broken(course_copy):
+    course_copy.edit("lessons/welcome.md", "minutes: 3", "minutes: 0")
+    created: list = []
+    result = CliRunner().invoke(make_group(course_copy.root, created), ["check"])
+    assert result.exit_code == 1
+    assert not isinstance(result.exception, ContentError)
+    assert result.output.startswith("lessons/welcome.md:4: 'minutes' in the front matter")
+    assert created  # the app was built only to read CONTENT_DIR
+
+
+def test_check_with_content_does_not_build_the_app(course_copy, fixture_course):
+    course_copy.edit("lessons/welcome.md", "minutes: 3", "minutes: 0")
+    created: list = []
+    group = make_group(course_copy.root, created)
+    result = CliRunner().invoke(group, ["check", "--content", str(fixture_course)])
+    assert result.exit_code == 0, result.output
+    assert not created
+
+
+def test_other_commands_print_the_problems_without_a_traceback(course_copy):
+    course_copy.edit("lessons/welcome.md", "minutes: 3", "minutes: 0")
+
+    def create_app() -> Flask:
+        app = make_app(course_copy.root)
+
+        @app.cli.command("hello")
+        def hello():
+            """Say hello."""
+
+        return app
+
+    group = FlaskGroup(create_app=create_app, add_default_commands=False, load_dotenv=False)
+    result = CliRunner().invoke(group, ["hello"])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert "the course content has 1 problem:\nlessons/welcome.md:4: 'minutes'" in result.output
+
+
+def test_invalid_content_stops_the_app_with_the_check_messages(course_copy):
+    course_copy.edit("lessons/welcome.md", "minutes: 3", "minutes: 0")
+    with pytest.raises(ContentError) as raised:
+        make_app(course_copy.root)
+    assert str(raised.value) == (
+        "lessons/welcome.md:4: 'minutes' in the front matter must be a whole number above 0, "
+        "not the number 0"
+    )
+    assert [problem.line for problem in raised.value.problems] == [4]
+
+
+def test_deferred_errors_are_raised_by_get_catalog(course_copy):
+    course_copy.edit("lessons/welcome.md", "minutes: 3", "minutes: 0")
+    app = make_app(course_copy.root, CONTENT_DEFER_ERRORS=True)
+    with app.app_context(), pytest.raises(ContentError, match=r"welcome\.md:4"):
+        get_catalog()
+
+
+def test_catalog_is_stored_on_the_app(fixture_course):
+    app = make_app(fixture_course)
+    with app.app_context():
+        assert get_catalog() is app.extensions["course_catalog"]
+        assert get_catalog().course.title == "Fixture Course"
+
+
+def test_development_reload_swaps_in_changed_content(course_copy, monkeypatch, caplog):
+    monkeypatch.setattr(reloading, "CHECK_INTERVAL_SECONDS", 0)
+    app = make_app(course_copy.root, CONTENT_RELOAD=True)
+    client = app.test_client()
+    welcome = app.extensions["course_catalog"].lessons["welcome"]
+    assert client.get("/title").text == "Fixture Course"
+
+    course_copy.edit("lessons/course.yaml", "title: Fixture Course", "title: Renamed Course!")
+    assert client.get("/title").text == "Renamed Course!"
+    # Unchanged files are not read again: the very same objects are reused.
+    assert app.extensions["course_catalog"].lessons["welcome"] is welcome
+
+    course_copy.edit("lessons/welcome.md", "minutes: 3", "minutes: -3")
+    with caplog.at_level(logging.ERROR):
+        assert client.get("/title").text == "Renamed Course!"
+    assert "lessons/welcome.md:4: 'minutes' in the front matter" in caplog.text
+
+
+def test_reload_renders_only_changed_files(course_copy, monkeypatch):
+    monkeypatch.setattr(reloading, "CHECK_INTERVAL_SECONDS", 0)
+    app = make_app(course_copy.root, CONTENT_RELOAD=True)
+    rendered: list[str] = []
+    original = content.fields.render_markdown
+
+    def counting_render(text):
+        rendered.append(text)
+        return original(text)
+
+    monkeypatch.setattr(content.fields, "render_markdown", counting_render)
+    client = app.test_client()
+    client.get("/title")
+    assert rendered == []  # nothing changed, nothing rendered, not even per request
+    course_copy.edit("lessons/wrap-up.md", "any time.", "whenever you like.")
+    client.get("/title")
+    assert len(rendered) == 1
+    assert "whenever you like" in rendered[0]
