@@ -1,0 +1,146 @@
+"""Taking a quiz, submitting it once, and reviewing an attempt."""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy.exc import IntegrityError
+
+from course.content.question_types import AnswerError
+from course.db import get_session, utcnow
+from course.learn.navigation import neighbours
+from course.learn.quiz_form import build_quiz_form, read_answers
+from course.learn.views import bp, load_item, locked_page
+from course.progress.models import QuizAttempt
+from course.progress.quizzes import AttemptRefused, submit_attempt, submitted_attempts
+from course.progress.state import progress_for_learner
+
+
+def _token_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt="quiz-attempt")
+
+
+def attempt_token(user_id: int, slug: str, number: int) -> str:
+    """Sign which attempt a form is for; its timestamp is the attempt's start."""
+    return _token_serializer().dumps({"user": user_id, "quiz": slug, "number": number})
+
+
+def read_attempt_token(token: str, user_id: int, slug: str):
+    """Return (attempt number, started at) from a form's token, or 400."""
+    try:
+        payload, signed_at = _token_serializer().loads(token, return_timestamp=True)
+    except BadSignature:
+        abort(400, "This quiz form is not valid any more. Reload the quiz and try again.")
+    if payload.get("user") != user_id or payload.get("quiz") != slug:
+        abort(400, "This quiz form belongs to another quiz or account.")
+    number = payload.get("number")
+    if not isinstance(number, int) or number < 1:
+        abort(400, "This quiz form is not valid.")
+    return number, signed_at
+
+
+def shuffle_seed(user_id: int, slug: str, number: int) -> str:
+    """The seed that fixes option order for one attempt, the same on every reload."""
+    return f"{current_app.secret_key}:{user_id}:{slug}:{number}"
+
+
+@bp.route("/quizzes/<slug>", methods=["GET", "POST"])
+@login_required
+def quiz(slug: str):
+    """Show the quiz with earlier attempts; grade and record a submission."""
+    catalog, quiz, outline_item = load_item("quiz", slug)
+    session = get_session()
+    progress = progress_for_learner(session, catalog, current_user.id)
+    state = progress.state_of("quiz", slug)
+    if state.is_locked:
+        return locked_page(catalog, progress, outline_item)
+    attempts = submitted_attempts(session, current_user.id, slug)
+    number = len(attempts) + 1
+    is_out_of_attempts = quiz.max_attempts is not None and number > quiz.max_attempts
+    status_code = 200
+    form = None
+    missing: list[str] = []
+    if request.method == "POST":
+        form_number, started_at = read_attempt_token(
+            request.form.get("attempt", ""), current_user.id, slug
+        )
+        if form_number < number:
+            # The same form again (double click, Back and resubmit): one attempt only.
+            flash("That attempt was already recorded; here is its review.", "info")
+            earlier = attempts[form_number - 1]
+            return redirect(url_for("learn.attempt", slug=slug, attempt_id=earlier.id))
+        if form_number > number:
+            abort(400, "This quiz form does not match your attempts. Reload the quiz.")
+        form = build_quiz_form(quiz, shuffle_seed(current_user.id, slug, number), request.form)
+        try:
+            answers, missing = read_answers(quiz, form, request.form)
+        except AnswerError as error:
+            abort(400, str(error))
+        if not missing:
+            try:
+                attempt = submit_attempt(
+                    session,
+                    user_id=current_user.id,
+                    quiz=quiz,
+                    number=number,
+                    answers=answers,
+                    started_at=started_at.astimezone(UTC),
+                    now=utcnow(),
+                )
+                session.commit()
+            except AttemptRefused as refusal:
+                abort(403, str(refusal))
+            except IntegrityError:
+                session.rollback()
+                flash("That attempt was already recorded.", "info")
+                return redirect(url_for("learn.quiz", slug=slug))
+            return redirect(url_for("learn.attempt", slug=slug, attempt_id=attempt.id))
+        status_code = 422
+    elif not is_out_of_attempts:
+        form = build_quiz_form(quiz, shuffle_seed(current_user.id, slug, number), None)
+    previous_item, next_item = neighbours(catalog, outline_item)
+    return (
+        render_template(
+            "learn/quiz.html",
+            quiz=quiz,
+            item=outline_item,
+            state=state,
+            form=form,
+            missing=missing,
+            token=attempt_token(current_user.id, slug, number) if form else None,
+            number=number,
+            attempts=attempts,
+            is_out_of_attempts=is_out_of_attempts,
+            previous_item=previous_item,
+            next_item=next_item,
+        ),
+        status_code,
+    )
+
+
+@bp.get("/quizzes/<slug>/attempts/<int:attempt_id>")
+@login_required
+def attempt(slug: str, attempt_id: int):
+    """Review a submitted attempt: score, answers, right answers and feedback."""
+    catalog, quiz, outline_item = load_item("quiz", slug)
+    attempt = get_session().get(QuizAttempt, attempt_id)
+    if attempt is None or attempt.quiz_slug != slug or not can_review(current_user, attempt):
+        abort(404)
+    previous_item, next_item = neighbours(catalog, outline_item)
+    return render_template(
+        "learn/attempt.html",
+        quiz=quiz,
+        attempt=attempt,
+        item=outline_item,
+        is_own=attempt.user_id == current_user.id,
+        previous_item=previous_item,
+        next_item=next_item,
+    )
+
+
+def can_review(user, attempt: QuizAttempt) -> bool:
+    """Tell whether ``user`` may see ``attempt``: its learner, or their managers."""
+    return attempt.user_id == user.id

@@ -1,0 +1,149 @@
+"""Playing a scenario: one step per page, every choice kept, resumed anywhere."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy.exc import IntegrityError
+
+from course.db import get_session, utcnow
+from course.learn.navigation import neighbours
+from course.learn.views import bp, load_item, locked_page
+from course.progress.models import ScenarioRun
+from course.progress.scenarios import StaleChoice, choose, runs_of, start_run, unfinished_run
+from course.progress.state import progress_for_learner
+
+
+def _int_field(name: str) -> int:
+    value = request.form.get(name, "")
+    if not value.isdigit() or len(value) > 9:
+        abort(400, f"The form's {name} is missing or malformed.")
+    return int(value)
+
+
+@bp.get("/scenarios/<slug>")
+@login_required
+def scenario(slug: str):
+    """Show the intro and earlier runs, the current step, or the latest ending."""
+    catalog, scenario, outline_item = load_item("scenario", slug)
+    session = get_session()
+    progress = progress_for_learner(session, catalog, current_user.id)
+    if progress.state_of("scenario", slug).is_locked:
+        return locked_page(catalog, progress, outline_item)
+    runs = runs_of(session, current_user.id, slug)
+    current = unfinished_run(runs, scenario)
+    previous_item, next_item = neighbours(catalog, outline_item)
+    context = {
+        "scenario": scenario,
+        "item": outline_item,
+        "runs": runs,
+        "previous_item": previous_item,
+        "next_item": next_item,
+    }
+    if current is not None:
+        step = scenario.steps[current.current_step]
+        last_choice = current.choices[-1] if current.choices else None
+        return render_template(
+            "learn/scenario_step.html", run=current, step=step, last_choice=last_choice, **context
+        )
+    return render_template("learn/scenario_intro.html", **context)
+
+
+@bp.post("/scenarios/<slug>/start")
+@login_required
+def start_scenario(slug: str):
+    """Start a new run, or resume the one in progress."""
+    catalog, scenario, outline_item = load_item("scenario", slug)
+    session = get_session()
+    progress = progress_for_learner(session, catalog, current_user.id)
+    if progress.state_of("scenario", slug).is_locked:
+        return locked_page(catalog, progress, outline_item)
+    runs = runs_of(session, current_user.id, slug)
+    if unfinished_run(runs, scenario) is None:
+        try:
+            start_run(
+                session,
+                user_id=current_user.id,
+                scenario=scenario,
+                number=len(runs) + 1,
+                now=utcnow(),
+            )
+            session.commit()
+        except IntegrityError:
+            session.rollback()  # a double click started it already
+    return redirect(url_for("learn.scenario", slug=slug))
+
+
+@bp.post("/scenarios/<slug>/choose")
+@login_required
+def choose_in_scenario(slug: str):
+    """Record a choice at the current step; a stale form changes nothing."""
+    _catalog, scenario, _item = load_item("scenario", slug)
+    session = get_session()
+    run_id = _int_field("run")
+    position = _int_field("position")
+    step_id = request.form.get("step", "")
+    choice_id = request.form.get("choice", "")
+    run = session.get(ScenarioRun, run_id)
+    if run is None or run.user_id != current_user.id or run.scenario_slug != slug:
+        abort(404)
+    try:
+        choose(
+            session,
+            run=run,
+            scenario=scenario,
+            step_id=step_id,
+            position=position,
+            choice_id=choice_id,
+            now=utcnow(),
+        )
+        session.commit()
+    except StaleChoice as stale:
+        session.rollback()
+        flash(str(stale), "warning")
+        return redirect(url_for("learn.scenario", slug=slug))
+    except IntegrityError:
+        session.rollback()
+        flash("That step was already answered. Here is where you are now.", "warning")
+        return redirect(url_for("learn.scenario", slug=slug))
+    if run.is_finished:
+        return redirect(url_for("learn.scenario_run", slug=slug, run_id=run.id))
+    return redirect(url_for("learn.scenario", slug=slug))
+
+
+@bp.get("/scenarios/<slug>/runs/<int:run_id>")
+@login_required
+def scenario_run(slug: str, run_id: int):
+    """Show a run: its ending, score and debrief, and the whole path taken."""
+    catalog, scenario, outline_item = load_item("scenario", slug)
+    session = get_session()
+    run = session.get(ScenarioRun, run_id)
+    if run is None or run.scenario_slug != slug or run.user_id != current_user.id:
+        abort(404)
+    if not run.is_finished:
+        return redirect(url_for("learn.scenario", slug=slug))
+    runs = runs_of(session, current_user.id, slug)
+    earlier = next((r for r in runs if r.number < run.number and r.is_finished), None)
+    previous_item, next_item = neighbours(catalog, outline_item)
+    return render_template(
+        "learn/scenario_ending.html",
+        scenario=scenario,
+        item=outline_item,
+        run=run,
+        ending=scenario.endings.get(run.ending_id),
+        path=path_with_comparison(run, earlier),
+        based_on=catalog.lessons.get(scenario.based_on) if scenario.based_on else None,
+        previous_item=previous_item,
+        next_item=next_item,
+    )
+
+
+def path_with_comparison(run: ScenarioRun, earlier: ScenarioRun | None):
+    """Pair each choice of ``run`` with what the earlier run chose at that step, if different."""
+    earlier_choices = {c.step_id: c for c in earlier.choices} if earlier else {}
+    rows = []
+    for choice in run.choices:
+        before = earlier_choices.get(choice.step_id)
+        changed = before if before is not None and before.choice_id != choice.choice_id else None
+        rows.append((choice, changed))
+    return rows

@@ -1,0 +1,61 @@
+"""Lesson progress: opened and completed, one row per learner and lesson."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import func
+from sqlalchemy.orm import Session
+
+from course.db import insert_for
+from course.progress.models import LessonProgress
+
+# Reopening a lesson within this interval is not written again: the outline
+# shows activity by the day, and a page view should rarely cost a write.
+ACTIVITY_GRANULARITY = timedelta(minutes=1)
+
+
+def record_lesson_opened(
+    session: Session,
+    user_id: int,
+    slug: str,
+    now: datetime,
+    *,
+    last_activity_at: datetime | None,
+) -> bool:
+    """Note that the learner opened the lesson; return whether that needed a write.
+
+    One statement, so two tabs opening the lesson at once cannot clash.
+    """
+    if last_activity_at is not None and now - last_activity_at < ACTIVITY_GRANULARITY:
+        return False
+    table = LessonProgress.__table__
+    statement = insert_for(session, table).values(
+        user_id=user_id, lesson_slug=slug, first_opened_at=now, last_opened_at=now
+    )
+    statement = statement.on_conflict_do_update(
+        index_elements=[table.c.user_id, table.c.lesson_slug],
+        set_={"last_opened_at": now},
+    )
+    session.execute(statement)
+    return True
+
+
+def complete_lesson(session: Session, user_id: int, slug: str, now: datetime) -> None:
+    """Mark the lesson complete; completing it again keeps the first completion."""
+    table = LessonProgress.__table__
+    statement = insert_for(session, table).values(
+        user_id=user_id,
+        lesson_slug=slug,
+        first_opened_at=now,
+        last_opened_at=now,
+        completed_at=now,
+    )
+    statement = statement.on_conflict_do_update(
+        index_elements=[table.c.user_id, table.c.lesson_slug],
+        set_={
+            "completed_at": func.coalesce(table.c.completed_at, now),
+            "last_opened_at": now,
+        },
+    )
+    session.execute(statement)

@@ -1,0 +1,160 @@
+"""What learners did, kept per learner and content slug (never a foreign key to content)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from course.db import Model, UTCDateTime
+
+
+class LessonProgress(Model):
+    __tablename__ = "lesson_progress"
+    __table_args__ = (UniqueConstraint("user_id", "lesson_slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    lesson_slug: Mapped[str] = mapped_column(String(100))
+    first_opened_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_opened_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class QuizAttempt(Model):
+    """One submitted attempt at a quiz, scored when it was submitted."""
+
+    __tablename__ = "quiz_attempt"
+    # The number makes a double submission of the same form collide instead of counting twice.
+    __table_args__ = (UniqueConstraint("user_id", "quiz_slug", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    quiz_slug: Mapped[str] = mapped_column(String(100), index=True)
+    content_version: Mapped[str] = mapped_column(String(64))
+    number: Mapped[int]
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    points: Mapped[float]
+    max_points: Mapped[float]
+    score: Mapped[float]  # points / max_points, 0-1
+    pass_mark: Mapped[int]  # the quiz's pass mark (percent) when submitted
+    is_passed: Mapped[bool]
+
+    answers: Mapped[list[QuizAnswer]] = relationship(
+        back_populates="attempt", order_by="QuizAnswer.position", cascade="all, delete-orphan"
+    )
+
+
+class QuizAnswer(Model):
+    """One question of an attempt: what was asked, answered and awarded, as it was then."""
+
+    __tablename__ = "quiz_answer"
+    __table_args__ = (UniqueConstraint("attempt_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(
+        ForeignKey("quiz_attempt.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int]
+    question_id: Mapped[str] = mapped_column(String(100))
+    question_type: Mapped[str] = mapped_column(String(32))
+    answer: Mapped[Any] = mapped_column(JSON)  # the ids given, in the type's own shape
+    points: Mapped[float]
+    max_points: Mapped[float]
+    is_correct: Mapped[bool]
+    # What the review shows, frozen at submission: later edits to the quiz file
+    # never change how an old attempt reads or was scored.
+    review: Mapped[dict] = mapped_column(JSON)
+
+    attempt: Mapped[QuizAttempt] = relationship(back_populates="answers")
+
+
+class ScenarioRun(Model):
+    """One play-through of a scenario, from the start to an ending (or not yet)."""
+
+    __tablename__ = "scenario_run"
+    __table_args__ = (UniqueConstraint("user_id", "scenario_slug", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    scenario_slug: Mapped[str] = mapped_column(String(100), index=True)
+    content_version: Mapped[str] = mapped_column(String(64))
+    number: Mapped[int]
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    current_step: Mapped[str | None] = mapped_column(String(100))  # None once ended
+    ending_id: Mapped[str | None] = mapped_column(String(100))
+    ending_title: Mapped[str | None] = mapped_column(String(200))
+    ending_rating: Mapped[str | None] = mapped_column(String(16))
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    points: Mapped[float] = mapped_column(default=0)
+    max_points: Mapped[float]
+    score: Mapped[float | None]  # points / max_points once finished
+    pass_mark: Mapped[int | None]
+    is_passed: Mapped[bool | None]
+
+    choices: Mapped[list[ScenarioChoice]] = relationship(
+        back_populates="run", order_by="ScenarioChoice.position", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_finished(self) -> bool:
+        return self.finished_at is not None
+
+
+class ScenarioChoice(Model):
+    """One decision in a run, with what the learner saw, in the order made."""
+
+    __tablename__ = "scenario_choice"
+    # One choice per position: a stale or repeated form cannot add a second.
+    __table_args__ = (UniqueConstraint("run_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(
+        ForeignKey("scenario_run.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int]
+    step_id: Mapped[str] = mapped_column(String(100))
+    choice_id: Mapped[str] = mapped_column(String(100))
+    choice_text: Mapped[str] = mapped_column(Text)
+    feedback_html: Mapped[str] = mapped_column(Text, default="")
+    points: Mapped[float]
+    chosen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    run: Mapped[ScenarioRun] = relationship(back_populates="choices")
+
+
+class LearningRecord(Model):
+    """One learning event, shaped after an xAPI statement: who, verb, what, result, when."""
+
+    __tablename__ = "learning_record"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    verb: Mapped[str] = mapped_column(String(32))
+    object_kind: Mapped[str] = mapped_column(String(16))
+    object_slug: Mapped[str] = mapped_column(String(100))
+    object_part: Mapped[str | None] = mapped_column(String(100))  # a step, for a choice
+    score: Mapped[float | None]
+    is_success: Mapped[bool | None]
+    is_completion: Mapped[bool | None]
+    response: Mapped[str | None] = mapped_column(String(200))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class Certificate(Model):
+    """Proof that a learner completed the course, found by its public code."""
+
+    __tablename__ = "certificate"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), unique=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    # Copied when issued: the certificate says what was true on that day.
+    learner_name: Mapped[str] = mapped_column(String(120))
+    course_title: Mapped[str] = mapped_column(String(200))
+    completed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime())

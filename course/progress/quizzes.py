@@ -1,0 +1,110 @@
+"""Quiz attempts: grade a submission against the quiz and keep what was seen and scored."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from course.content.model import Quiz
+from course.content.question_types import QUESTION_TYPES
+from course.progress.models import QuizAnswer, QuizAttempt
+from course.progress.records import Verb, record_event
+
+
+class AttemptRefused(Exception):
+    """An attempt that may not be recorded, with a message for the learner."""
+
+
+def submitted_attempts(session: Session, user_id: int, slug: str) -> list[QuizAttempt]:
+    """Return the learner's attempts at a quiz, oldest first."""
+    return list(
+        session.scalars(
+            select(QuizAttempt)
+            .where(QuizAttempt.user_id == user_id, QuizAttempt.quiz_slug == slug)
+            .order_by(QuizAttempt.number)
+        )
+    )
+
+
+def attempts_used(session: Session, user_id: int, slug: str) -> int:
+    """Return how many attempts the learner has submitted at a quiz."""
+    return session.scalar(
+        select(func.count())
+        .select_from(QuizAttempt)
+        .where(QuizAttempt.user_id == user_id, QuizAttempt.quiz_slug == slug)
+    )
+
+
+def is_passing(score: float, pass_mark: int) -> bool:
+    """Tell whether a score (0-1) reaches a pass mark in percent."""
+    # Rounded so that 7 of 10 points passes a 70% mark despite binary fractions.
+    return round(score * 100, 9) >= pass_mark
+
+
+def submit_attempt(
+    session: Session,
+    *,
+    user_id: int,
+    quiz: Quiz,
+    number: int,
+    answers: Mapping[str, Any],
+    started_at: datetime,
+    now: datetime,
+) -> QuizAttempt:
+    """Grade ``answers`` (question id -> answer) and add the attempt with every answer.
+
+    ``number`` is the attempt this form was served as; the unique constraint on
+    it turns a second submission of the same form into an IntegrityError.
+    """
+    if quiz.max_attempts is not None and number > quiz.max_attempts:
+        raise AttemptRefused(f"You have used all {quiz.max_attempts} attempts at this quiz.")
+    attempt = QuizAttempt(
+        user_id=user_id,
+        quiz_slug=quiz.slug,
+        content_version=quiz.version,
+        number=number,
+        started_at=min(started_at, now),
+        submitted_at=now,
+        max_points=quiz.total_points,
+        pass_mark=quiz.pass_mark,
+    )
+    earned = 0.0
+    for position, question in enumerate(quiz.questions):
+        question_type = QUESTION_TYPES[question.type]
+        answer = answers.get(question.id)
+        grade = question_type.grade(question, answer)
+        earned += grade.points
+        attempt.answers.append(
+            QuizAnswer(
+                position=position,
+                question_id=question.id,
+                question_type=question.type,
+                answer=question_type.answer_to_json(answer),
+                points=grade.points,
+                max_points=question.points,
+                is_correct=grade.is_correct,
+                review=question_type.review(question, answer, grade),
+            )
+        )
+    attempt.points = earned
+    attempt.score = earned / quiz.total_points if quiz.total_points else 0.0
+    attempt.is_passed = is_passing(attempt.score, quiz.pass_mark)
+    session.add(attempt)
+    session.flush()
+    for verb in (Verb.ATTEMPTED, Verb.PASSED if attempt.is_passed else Verb.FAILED):
+        record_event(
+            session,
+            user_id=user_id,
+            verb=verb,
+            kind="quiz",
+            slug=quiz.slug,
+            at=now,
+            score=attempt.score,
+            is_success=attempt.is_passed,
+            is_completion=True,
+        )
+    return attempt
