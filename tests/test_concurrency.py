@@ -56,7 +56,7 @@ def count(app, model, **where):
 
 def test_learners_working_at_once(app, signed_in_clients):
     forms = []
-    for _user, client, token in signed_in_clients:
+    for _user, client, _token in signed_in_clients:
         page = client.get("/quizzes/fixture-quiz").text
         forms.append(re.search(r'name="attempt" value="([^"]+)"', page).group(1))
 
@@ -91,7 +91,7 @@ def test_learners_working_at_once(app, signed_in_clients):
 
 
 def test_one_learner_double_submitting_in_parallel(app, signed_in_clients):
-    user, client, token = signed_in_clients[0]
+    user, client, _token = signed_in_clients[0]
     page = client.get("/quizzes/fixture-quiz").text
     attempt = re.search(r'name="attempt" value="([^"]+)"', page).group(1)
     clients = [app.test_client() for _ in range(6)]
