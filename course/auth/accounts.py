@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+import hashlib
+import secrets
+
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from course.auth.models import Role, User
+from course.auth.models import AuthSession, Role, User
 from course.auth.passwords import hash_password, needs_rehash, verify_password
+from course.db import utcnow
 
 
 class AccountError(ValueError):
@@ -50,18 +54,50 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     return user
 
 
-def change_password(user: User, new_password: str) -> None:
+def change_password(session: Session, user: User, new_password: str, keep_token: str) -> None:
     """Set a new password and end every other session of the account."""
     user.password_hash = hash_password(new_password)
-    user.session_generation += 1
+    session.execute(
+        update(AuthSession)
+        .where(
+            AuthSession.user_id == user.id,
+            AuthSession.ended_at.is_(None),
+            AuthSession.token_hash != token_hash(keep_token),
+        )
+        .values(ended_at=utcnow())
+    )
 
 
-def load_user_by_session_id(session: Session, session_id: str) -> User | None:
-    """Return the user a session cookie names, if that session is still valid."""
-    user_id, _, generation = session_id.partition(":")
-    if not (user_id.isdigit() and generation.isdigit()):
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def begin_session(session: Session, user: User) -> str:
+    """Record a new signed-in session for ``user`` and return its secret token."""
+    token = secrets.token_urlsafe(32)
+    session.add(AuthSession(user_id=user.id, token_hash=token_hash(token), created_at=utcnow()))
+    return token
+
+
+def end_session(session: Session, token: str) -> None:
+    """End the signed-in session with ``token``; its cookie signs nobody in afterwards."""
+    session.execute(
+        update(AuthSession)
+        .where(AuthSession.token_hash == token_hash(token), AuthSession.ended_at.is_(None))
+        .values(ended_at=utcnow())
+    )
+
+
+def load_signed_in_user(session: Session, user_id: str, token: str | None) -> User | None:
+    """Return the user of a live signed-in session, or None (one query)."""
+    if not token or not user_id.isdigit():
         return None
-    user = session.get(User, int(user_id))
-    if user is None or user.session_generation != int(generation):
-        return None
-    return user
+    return session.scalar(
+        select(User)
+        .join(AuthSession, AuthSession.user_id == User.id)
+        .where(
+            User.id == int(user_id),
+            AuthSession.token_hash == token_hash(token),
+            AuthSession.ended_at.is_(None),
+        )
+    )

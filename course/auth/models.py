@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Enum, Integer, String
+from sqlalchemy import Enum, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from course.db import Model, UTCDateTime, utcnow
@@ -30,12 +30,7 @@ class User(UserMixin, Model):
         default=Role.LEARNER,
     )
     password_hash: Mapped[str | None] = mapped_column(String(255))
-    # Part of the session's user id: raising it ends every other session of the account.
-    session_generation: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-
-    def get_id(self) -> str:
-        return f"{self.id}:{self.session_generation}"
 
     @property
     def is_manager(self) -> bool:
@@ -47,3 +42,16 @@ class User(UserMixin, Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email} {self.role.value}>"
+
+
+class AuthSession(Model):
+    """One signed-in browser: ending it here signs that browser out, wherever its cookie is."""
+
+    __tablename__ = "auth_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    # Only a hash is kept, so a copy of the database signs nobody in.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -33,9 +33,13 @@ def _email_key() -> str:
     return "email:" + accounts.normalise_email(request.form.get("email", ""))[:254]
 
 
-def start_session(user) -> None:
+SESSION_TOKEN_KEY = "auth_token"  # noqa: S105  (a key name, not a secret)
+
+
+def start_session(db, user) -> None:
     """Sign ``user`` in on a fresh session, so nothing from before carries over."""
     session.clear()
+    session[SESSION_TOKEN_KEY] = accounts.begin_session(db, user)
     login_user(user)
     session.permanent = True
 
@@ -58,8 +62,8 @@ def register():
         except accounts.AccountError as error:
             form.email.errors.append(str(error))
         else:
+            start_session(db, user)
             db.commit()
-            start_session(user)
             flash(f"Welcome, {user.name}. Your account is ready.", "success")
             return redirect(safe_next_path(request.args.get("next")) or url_for("learn.outline"))
     return render_template("auth/register.html", form=form)
@@ -81,15 +85,20 @@ def login():
             # One message whether or not the email exists.
             flash("That email and password do not match an account.", "error")
         else:
+            start_session(db, user)
             db.commit()
-            start_session(user)
             return redirect(next_path or url_for("learn.outline"))
     return render_template("auth/login.html", form=form, next_path=next_path)
 
 
 @bp.post("/logout")
 def logout():
-    """Sign out and forget the session."""
+    """Sign out: end the session here and in the browser."""
+    token = session.get(SESSION_TOKEN_KEY)
+    if token:
+        db = get_session()
+        accounts.end_session(db, token)
+        db.commit()
     logout_user()
     session.clear()
     flash("You are signed out.", "info")
@@ -114,9 +123,10 @@ def account():
             if not verify_password(current_user.password_hash, password_form.current_password.data):
                 password_form.current_password.errors.append("That is not your current password.")
             else:
-                accounts.change_password(current_user, password_form.password.data)
+                accounts.change_password(
+                    db, current_user, password_form.password.data, session[SESSION_TOKEN_KEY]
+                )
                 db.commit()
-                start_session(current_user)
                 flash("Your password is changed; other devices are signed out.", "success")
                 return redirect(url_for("auth.account"))
         elif action not in ("name", "password"):

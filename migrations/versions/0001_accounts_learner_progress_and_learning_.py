@@ -31,11 +31,26 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("password_hash", sa.String(length=255), nullable=True),
-        sa.Column("session_generation", sa.Integer(), nullable=False),
         sa.Column("created_at", course.db.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_user")),
         sa.UniqueConstraint("email", name=op.f("uq_user_email")),
     )
+    op.create_table(
+        "auth_session",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("created_at", course.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("ended_at", course.db.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["user.id"], name=op.f("fk_auth_session_user_id_user"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_auth_session")),
+        sa.UniqueConstraint("token_hash", name=op.f("uq_auth_session_token_hash")),
+    )
+    with op.batch_alter_table("auth_session", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_auth_session_user_id"), ["user_id"], unique=False)
+
     op.create_table(
         "certificate",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -245,5 +260,9 @@ def downgrade() -> None:
 
     op.drop_table("learning_record")
     op.drop_table("certificate")
+    with op.batch_alter_table("auth_session", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_auth_session_user_id"))
+
+    op.drop_table("auth_session")
     op.drop_table("user")
     # ### end Alembic commands ###

@@ -176,3 +176,13 @@ def test_account_requires_sign_in(client):
     response = client.get("/account")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login?next=")
+
+
+def test_a_copied_cookie_is_dead_after_sign_out(app, client, make_user, sign_in):
+    user = make_user()
+    sign_in(user)
+    stolen = client.get_cookie("session").value
+    post_form(client, "/logout")
+    replay = app.test_client()
+    replay.set_cookie("session", stolen)
+    assert replay.get("/account").status_code == 302  # sent to sign in
