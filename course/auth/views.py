@@ -33,7 +33,7 @@ def _email_key() -> str:
     return "email:" + accounts.normalise_email(request.form.get("email", ""))[:254]
 
 
-SESSION_TOKEN_KEY = "auth_token"  # noqa: S105  (a key name, not a secret)
+SESSION_TOKEN_KEY = "auth_token"  # noqa: S105 - a key name, not a secret
 
 
 def start_session(db, user) -> None:
