@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import secrets
 from pathlib import Path
 
@@ -54,8 +55,13 @@ def healthz():
     return "ok\n", 200, {"Content-Type": "text/plain"}
 
 
+REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
 def _assign_request_id() -> None:
-    g.request_id = request.headers.get("X-Request-Id", "")[:64] or secrets.token_hex(8)
+    # A proxy's id is kept so logs line up; anything else could forge log lines.
+    offered = request.headers.get("X-Request-Id", "")
+    g.request_id = offered if REQUEST_ID.match(offered) else secrets.token_hex(8)
 
 
 def _add_security_headers(response):

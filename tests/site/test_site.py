@@ -80,3 +80,42 @@ def test_an_unknown_registration_mode_is_refused(tmp_path, monkeypatch):
     monkeypatch.setenv("COURSE_REGISTRATION", "sometimes")
     with pytest.raises(ValueError, match="COURSE_REGISTRATION must be one of"):
         settings_app(tmp_path / "instance")
+
+
+def test_an_unexpected_error_is_a_friendly_500_with_a_reference(make_app, caplog):
+    app = make_app(PROPAGATE_EXCEPTIONS=False)
+
+    @app.get("/explode")
+    def explode():
+        raise RuntimeError("secret internals")
+
+    response = app.test_client().get("/explode", headers={"X-Request-Id": "abc123"})
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in response.text
+    assert "abc123" in response.text
+    assert "secret internals" not in response.text
+    assert "Traceback" not in response.text
+    assert any("abc123" in record.getMessage() for record in caplog.records)
+
+
+def test_backup_copies_a_consistent_sqlite_database(app, runner, make_user, tmp_path):
+    if not app.config["DATABASE_URL"].startswith("sqlite"):
+        result = runner.invoke(args=["db", "backup", str(tmp_path / "copy.db")])
+        assert result.exit_code == 1
+        assert "pg_dump" in result.output
+        return
+    make_user(email="kept@example.com")
+    target = tmp_path / "copy.db"
+    result = runner.invoke(args=["db", "backup", str(target)])
+    assert result.exit_code == 0, result.output
+    import sqlite3
+
+    copy = sqlite3.connect(target)
+    try:
+        assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert copy.execute('SELECT email FROM "user"').fetchall() == [("kept@example.com",)]
+    finally:
+        copy.close()
+    again = runner.invoke(args=["db", "backup", str(target)])
+    assert again.exit_code == 1
+    assert "exists" in again.output
