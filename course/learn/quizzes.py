@@ -13,10 +13,9 @@ from course.content.question_types import AnswerError
 from course.db import get_session, utcnow
 from course.learn.navigation import neighbours
 from course.learn.quiz_form import build_quiz_form, read_answers
-from course.learn.views import bp, load_item, locked_page
+from course.learn.views import bp, load_item, open_item
 from course.progress.models import QuizAttempt
 from course.progress.quizzes import AttemptRefused, submit_attempt, submitted_attempts
-from course.progress.state import progress_for_learner
 
 
 def _token_serializer() -> URLSafeTimedSerializer:
@@ -51,12 +50,14 @@ def shuffle_seed(user_id: int, slug: str, number: int) -> str:
 @login_required
 def quiz(slug: str):
     """Show the quiz with earlier attempts; grade and record a submission."""
-    catalog, quiz, outline_item = load_item("quiz", slug)
+    opened = open_item("quiz", slug)
+    catalog, quiz, outline_item, state = (
+        opened.catalog,
+        opened.content,
+        opened.outline_item,
+        opened.state,
+    )
     session = get_session()
-    progress = progress_for_learner(session, catalog, current_user.id)
-    state = progress.state_of("quiz", slug)
-    if state.is_locked:
-        return locked_page(catalog, progress, outline_item)
     attempts = submitted_attempts(session, current_user.id, slug)
     number = len(attempts) + 1
     is_out_of_attempts = quiz.max_attempts is not None and number > quiz.max_attempts

@@ -8,10 +8,9 @@ from sqlalchemy.exc import IntegrityError
 
 from course.db import get_session, utcnow
 from course.learn.navigation import neighbours
-from course.learn.views import bp, load_item, locked_page
+from course.learn.views import bp, load_item, open_item
 from course.progress.models import ScenarioRun
 from course.progress.scenarios import StaleChoice, choose, runs_of, start_run, unfinished_run
-from course.progress.state import progress_for_learner
 
 
 def _int_field(name: str) -> int:
@@ -25,11 +24,9 @@ def _int_field(name: str) -> int:
 @login_required
 def scenario(slug: str):
     """Show the intro and earlier runs, the current step, or the latest ending."""
-    catalog, scenario, outline_item = load_item("scenario", slug)
+    opened = open_item("scenario", slug)
+    catalog, scenario, outline_item = opened.catalog, opened.content, opened.outline_item
     session = get_session()
-    progress = progress_for_learner(session, catalog, current_user.id)
-    if progress.state_of("scenario", slug).is_locked:
-        return locked_page(catalog, progress, outline_item)
     runs = runs_of(session, current_user.id, slug)
     current = unfinished_run(runs, scenario)
     previous_item, next_item = neighbours(catalog, outline_item)
@@ -53,11 +50,8 @@ def scenario(slug: str):
 @login_required
 def start_scenario(slug: str):
     """Start a new run, or resume the one in progress."""
-    catalog, scenario, outline_item = load_item("scenario", slug)
+    scenario = open_item("scenario", slug).content
     session = get_session()
-    progress = progress_for_learner(session, catalog, current_user.id)
-    if progress.state_of("scenario", slug).is_locked:
-        return locked_page(catalog, progress, outline_item)
     runs = runs_of(session, current_user.id, slug)
     if unfinished_run(runs, scenario) is None:
         try:

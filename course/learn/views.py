@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from dataclasses import dataclass
+
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from course.content import get_catalog
+from course.content.model import Catalog, Lesson, OutlineItem, Quiz, Scenario
 from course.db import get_session, utcnow
 from course.learn.navigation import item_url, neighbours
 from course.progress.lessons import complete_lesson, record_lesson_opened
-from course.progress.state import progress_for_learner
+from course.progress.state import LearnerProgress, progress_for_learner
+from course.progress.status import ItemState
 
 bp = Blueprint("learn", __name__)
 
@@ -24,15 +28,29 @@ def load_item(kind: str, slug: str):
     return catalog, found, outline_item
 
 
-def locked_page(catalog, progress, outline_item):
-    """Render the page that says which earlier items open this one."""
-    waiting_on = [
-        s for s in progress.items[: outline_item.index] if s.item.required and not s.is_done
-    ]
-    return (
-        render_template("learn/locked.html", item=outline_item, waiting_on=waiting_on),
-        403,
-    )
+@dataclass(frozen=True)
+class OpenedItem:
+    """An item a signed-in learner may open, with where they stand in the course."""
+
+    catalog: Catalog
+    content: Lesson | Quiz | Scenario
+    outline_item: OutlineItem
+    progress: LearnerProgress
+    state: ItemState
+
+
+def open_item(kind: str, slug: str) -> OpenedItem:
+    """Load the item (404) and the learner's progress; a locked item ends in its 403 page."""
+    catalog, content, outline_item = load_item(kind, slug)
+    progress = progress_for_learner(get_session(), catalog, current_user.id)
+    state = progress.state_of(kind, slug)
+    if state.is_locked:
+        waiting_on = [
+            s for s in progress.items[: outline_item.index] if s.item.required and not s.is_done
+        ]
+        page = render_template("learn/locked.html", item=outline_item, waiting_on=waiting_on)
+        abort(make_response(page, 403))
+    return OpenedItem(catalog, content, outline_item, progress, state)
 
 
 @bp.get("/")
@@ -49,12 +67,9 @@ def outline():
 @login_required
 def lesson(slug: str):
     """Show a lesson and note that the learner opened it."""
-    catalog, lesson, outline_item = load_item("lesson", slug)
-    session = get_session()
-    progress = progress_for_learner(session, catalog, current_user.id)
-    state = progress.state_of("lesson", slug)
-    if state.is_locked:
-        return locked_page(catalog, progress, outline_item)
+    opened = open_item("lesson", slug)
+    catalog, lesson, outline_item = opened.catalog, opened.content, opened.outline_item
+    state, session = opened.state, get_session()
     if record_lesson_opened(
         session, current_user.id, slug, utcnow(), last_activity_at=state.last_activity_at
     ):
@@ -67,7 +82,7 @@ def lesson(slug: str):
         item=outline_item,
         module=catalog.course.modules[outline_item.module_index],
         state=state,
-        progress=progress,
+        progress=opened.progress,
         previous_item=previous_item,
         next_item=next_item,
     )
@@ -77,13 +92,10 @@ def lesson(slug: str):
 @login_required
 def complete(slug: str):
     """Mark a lesson complete and go on to the next item."""
-    catalog, _lesson, outline_item = load_item("lesson", slug)
+    opened = open_item("lesson", slug)
     session = get_session()
-    progress = progress_for_learner(session, catalog, current_user.id)
-    if progress.state_of("lesson", slug).is_locked:
-        return locked_page(catalog, progress, outline_item)
     complete_lesson(session, current_user.id, slug, utcnow())
     session.commit()
-    flash(f"“{outline_item.title}” is complete.", "success")
-    _previous, next_item = neighbours(catalog, outline_item)
+    flash(f"“{opened.outline_item.title}” is complete.", "success")
+    _previous, next_item = neighbours(opened.catalog, opened.outline_item)
     return redirect(item_url(next_item) if next_item else url_for("learn.outline"))
