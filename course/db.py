@@ -123,6 +123,19 @@ def new_session(*, write: bool = False) -> Session:
     return makers["writer" if write else "reader"]()
 
 
+def begin_write(session: Session) -> None:
+    """Make what follows one transaction holding the write lock, in a reading session too.
+
+    A GET that records something (a lesson's first opening and its learning
+    record) calls this first, so the two writes land together or not at all.
+    """
+    connection = session.connection()
+    if connection.dialect.name == "sqlite" and not connection.get_execution_options().get(
+        WRITE_OPTION
+    ):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def get_engine() -> Engine:
     return current_app.extensions["course_db"]["engine"]
 

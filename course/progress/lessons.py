@@ -7,8 +7,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import func
 from sqlalchemy.orm import Session
 
-from course.db import insert_for
+from course.db import begin_write, insert_for
 from course.progress.models import LessonProgress
+from course.progress.records import Verb, record_event
 
 # Reopening a lesson within this interval is not written again: the outline
 # shows activity by the day, and a page view should rarely cost a write.
@@ -25,10 +26,12 @@ def record_lesson_opened(
 ) -> bool:
     """Note that the learner opened the lesson; return whether that needed a write.
 
-    One statement, so two tabs opening the lesson at once cannot clash.
+    An upsert, so two tabs opening the lesson at once cannot clash; the first
+    opening ever is also a learning record.
     """
     if last_activity_at is not None and now - last_activity_at < ACTIVITY_GRANULARITY:
         return False
+    begin_write(session)
     table = LessonProgress.__table__
     statement = insert_for(session, table).values(
         user_id=user_id, lesson_slug=slug, first_opened_at=now, last_opened_at=now
@@ -36,13 +39,15 @@ def record_lesson_opened(
     statement = statement.on_conflict_do_update(
         index_elements=[table.c.user_id, table.c.lesson_slug],
         set_={"last_opened_at": now},
-    )
-    session.execute(statement)
+    ).returning(table.c.first_opened_at)
+    first_opened_at = session.execute(statement).scalar_one()
+    if first_opened_at == now:
+        record_event(session, user_id=user_id, verb=Verb.OPENED, kind="lesson", slug=slug, at=now)
     return True
 
 
 def complete_lesson(session: Session, user_id: int, slug: str, now: datetime) -> None:
-    """Mark the lesson complete; completing it again keeps the first completion."""
+    """Mark the lesson complete; completing it again keeps the first completion (and record)."""
     table = LessonProgress.__table__
     statement = insert_for(session, table).values(
         user_id=user_id,
@@ -57,5 +62,14 @@ def complete_lesson(session: Session, user_id: int, slug: str, now: datetime) ->
             "completed_at": func.coalesce(table.c.completed_at, now),
             "last_opened_at": now,
         },
-    )
-    session.execute(statement)
+    ).returning(table.c.completed_at)
+    if session.execute(statement).scalar_one() == now:
+        record_event(
+            session,
+            user_id=user_id,
+            verb=Verb.COMPLETED,
+            kind="lesson",
+            slug=slug,
+            at=now,
+            is_completion=True,
+        )

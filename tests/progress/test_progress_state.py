@@ -177,3 +177,41 @@ def test_many_learners_in_one_call(world, make_user):
     both = progress_for_learners(session, catalog, [user_id, other.id])
     assert both[user_id].required_done == 1
     assert both[other.id].required_done == 0
+
+
+def test_each_learning_event_is_recorded_once(world):
+    from sqlalchemy import select
+
+    from course.progress.models import LearningRecord
+
+    session, _catalog, user_id = world
+    start = utcnow()
+    for minutes in (0, 5):
+        record_lesson_opened(
+            session, user_id, "welcome", start + timedelta(minutes=minutes), last_activity_at=None
+        )
+        session.commit()
+    for _ in range(2):
+        complete_lesson(session, user_id, "welcome", utcnow())
+        session.commit()
+    attempt(world, RIGHT, 1)
+    play(world, "careful", "ship")
+    records = session.execute(
+        select(
+            LearningRecord.verb,
+            LearningRecord.object_slug,
+            LearningRecord.score,
+            LearningRecord.is_success,
+        ).order_by(LearningRecord.id)
+    ).all()
+    assert [(verb, slug) for verb, slug, _score, _ok in records] == [
+        ("opened", "welcome"),
+        ("completed", "welcome"),
+        ("attempted", "fixture-quiz"),
+        ("passed", "fixture-quiz"),
+        ("chose", "fixture-scenario"),
+        ("chose", "fixture-scenario"),
+        ("finished", "fixture-scenario"),
+    ]
+    assert records[-1].score == 1.0
+    assert records[-1].is_success is True
