@@ -186,3 +186,26 @@ def test_a_copied_cookie_is_dead_after_sign_out(app, client, make_user, sign_in)
     replay = app.test_client()
     replay.set_cookie("session", stolen)
     assert replay.get("/account").status_code == 302  # sent to sign in
+
+
+def test_sign_in_is_throttled_per_account_with_a_clear_page(make_app, make_user):
+    app = make_app(RATELIMIT_ENABLED=True, LOGIN_LIMIT="3 per minute")
+    user = make_user()
+    statuses = []
+    for number in range(5):
+        attacker = app.test_client()  # a fresh client each time: the account is the key
+        response = post_form(
+            attacker, "/login", {"email": user.email, "password": f"guess {number}"}
+        )
+        statuses.append(response.status_code)
+    assert statuses == [200, 200, 200, 429, 429]
+    assert "Too many attempts" in response.text
+    assert "Wait a minute and try again." in response.text
+
+
+def test_secure_cookies_and_hsts_when_served_over_https(make_app, make_user):
+    app = make_app(SECURE_COOKIES=True, HSTS=True)
+    # The settings are read when the app is made; these are the ones it made.
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    response = app.test_client().get("/", base_url="https://course.example")
+    assert "max-age=31536000" in response.headers["Strict-Transport-Security"]
