@@ -2,7 +2,7 @@
 
 from flask import Flask
 
-from course import auth, config, content, db, extensions, learn, migrate, progress, site
+from course import auth, config, content, db, extensions, learn, manage, migrate, progress, site
 
 
 def create_app(test_config: dict | None = None, instance_path: str | None = None) -> Flask:
@@ -17,5 +17,6 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     content.init_app(app)
     learn.init_app(app)
     progress.init_app(app)
+    manage.init_app(app)
     app.cli.add_command(migrate.db_cli)
     return app

@@ -19,7 +19,7 @@ from course.auth import accounts
 from course.auth.forms import NameForm, PasswordChangeForm, RegisterForm, SignInForm
 from course.auth.passwords import verify_password
 from course.auth.permissions import safe_next_path
-from course.db import get_session
+from course.db import get_session, utcnow
 from course.extensions import limiter
 
 bp = Blueprint("auth", __name__)
@@ -46,15 +46,20 @@ def start_session(db, user) -> None:
 
 @bp.route("/register", methods=["GET", "POST"])
 def register():
-    """Create a learner account and sign it in."""
+    """Create a learner account and sign it in; after an invite link, join its cohort too."""
+    # Imported here, not at the top: the manage views import this module.
+    from course.manage.cohorts import join_cohort
+    from course.manage.invites import pending_invite
+
     if current_user.is_authenticated:
         return redirect(url_for("learn.outline"))
+    db = get_session()
     mode = current_app.config["REGISTRATION"]
-    if mode != "open":
+    cohort = pending_invite(db) if mode != "closed" else None
+    if mode == "closed" or (mode == "invite" and cohort is None):
         return render_template("auth/registration_closed.html", mode=mode), 403
     form = RegisterForm()
     if form.validate_on_submit():
-        db = get_session()
         try:
             user = accounts.create_user(
                 db, email=form.email.data, name=form.name.data, password=form.password.data
@@ -62,9 +67,13 @@ def register():
         except accounts.AccountError as error:
             form.email.errors.append(str(error))
         else:
+            if cohort is not None:
+                join_cohort(db, cohort_id=cohort.id, user_ids=[user.id], now=utcnow())
             start_session(db, user)
             db.commit()
             flash(f"Welcome, {user.name}. Your account is ready.", "success")
+            if cohort is not None:
+                return redirect(url_for("manage.join", code=cohort.invite_code))
             return redirect(safe_next_path(request.args.get("next")) or url_for("learn.outline"))
     return render_template("auth/register.html", form=form)
 

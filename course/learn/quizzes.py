@@ -14,6 +14,7 @@ from course.db import get_session, utcnow
 from course.learn.navigation import neighbours
 from course.learn.quiz_form import build_quiz_form, read_answers
 from course.learn.views import bp, load_item, open_item
+from course.manage.permissions import can_view_learner
 from course.progress.models import QuizAttempt
 from course.progress.quizzes import AttemptRefused, submit_attempt, submitted_attempts
 
@@ -143,5 +144,5 @@ def attempt(slug: str, attempt_id: int):
 
 
 def can_review(user, attempt: QuizAttempt) -> bool:
-    """Tell whether ``user`` may see ``attempt``: its learner, or their managers."""
-    return attempt.user_id == user.id
+    """Tell whether ``user`` may see ``attempt``: its learner, their cohorts' managers, admins."""
+    return can_view_learner(get_session(), user, attempt.user_id)

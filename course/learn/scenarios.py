@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from course.db import get_session, utcnow
 from course.learn.navigation import neighbours
 from course.learn.views import bp, load_item, open_item
+from course.manage.permissions import can_view_learner
 from course.progress.models import ScenarioRun
 from course.progress.scenarios import StaleChoice, choose, runs_of, start_run, unfinished_run
 
@@ -112,11 +113,15 @@ def scenario_run(slug: str, run_id: int):
     catalog, scenario, outline_item = load_item("scenario", slug)
     session = get_session()
     run = session.get(ScenarioRun, run_id)
-    if run is None or run.scenario_slug != slug or run.user_id != current_user.id:
+    if (
+        run is None
+        or run.scenario_slug != slug
+        or not can_view_learner(session, current_user, run.user_id)
+    ):
         abort(404)
     if not run.is_finished:
         return redirect(url_for("learn.scenario", slug=slug))
-    runs = runs_of(session, current_user.id, slug)
+    runs = runs_of(session, run.user_id, slug)
     earlier = next((r for r in runs if r.number < run.number and r.is_finished), None)
     previous_item, next_item = neighbours(catalog, outline_item)
     return render_template(

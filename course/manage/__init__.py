@@ -1,0 +1,13 @@
+"""Cohorts, invites and the reports managers read."""
+
+from flask import Flask
+
+from course.manage import join, people  # noqa: F401  (their routes join the blueprint)
+from course.manage.demo import demo_command
+from course.manage.views import bp
+
+
+def init_app(app: Flask) -> None:
+    """Register the manager's pages, the invite and set-password pages, and ``course demo``."""
+    app.register_blueprint(bp)
+    app.cli.add_command(demo_command)

@@ -1,0 +1,146 @@
+"""Cohort services: create, invite, join, add managers, remove learners. Callers commit."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import Select, delete, exists, func, select
+from sqlalchemy.orm import Session
+
+from course.auth.accounts import find_user_by_email
+from course.auth.models import User
+from course.db import insert_for
+from course.manage.models import Cohort, CohortManager, CohortMember
+
+INVITE_CODE_BYTES = 16
+# What token_urlsafe makes; anything else is refused before it reaches the database.
+CODE_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+class CohortError(ValueError):
+    """A change to a cohort that cannot be made, with a message for the manager."""
+
+
+@dataclass(frozen=True)
+class Member:
+    user_id: int
+    name: str
+    email: str
+    joined_at: datetime
+    has_password: bool
+
+
+def create_cohort(
+    session: Session,
+    *,
+    name: str,
+    starts_on: date | None,
+    due_on: date | None,
+    manager_id: int,
+    now: datetime,
+) -> Cohort:
+    """Add a cohort with its creator as its first manager."""
+    cohort = Cohort(name=name.strip(), starts_on=starts_on, due_on=due_on, created_at=now)
+    cohort.managers.append(CohortManager(user_id=manager_id, added_at=now))
+    session.add(cohort)
+    session.flush()
+    return cohort
+
+
+def update_cohort(
+    cohort: Cohort, *, name: str, starts_on: date | None, due_on: date | None
+) -> None:
+    """Rename the cohort and change its dates."""
+    cohort.name = name.strip()
+    cohort.starts_on = starts_on
+    cohort.due_on = due_on
+
+
+def renew_invite_code(cohort: Cohort) -> str:
+    """Give the cohort a new invite code; the old link stops working at once."""
+    cohort.invite_code = secrets.token_urlsafe(INVITE_CODE_BYTES)
+    return cohort.invite_code
+
+
+def cohort_for_invite(session: Session, code: str | None) -> Cohort | None:
+    """Return the cohort whose current invite code is ``code``, or None."""
+    if not code or not CODE_RE.fullmatch(code):
+        return None
+    return session.scalar(select(Cohort).where(Cohort.invite_code == code))
+
+
+def member_ids(cohort_id: int) -> Select:
+    """Return a SELECT of the cohort's members' user ids, to use inside other queries."""
+    return select(CohortMember.user_id).where(CohortMember.cohort_id == cohort_id)
+
+
+def members_of(session: Session, cohort_id: int) -> list[Member]:
+    """Return the cohort's members with their accounts, by name."""
+    rows = session.execute(
+        select(
+            User.id, User.name, User.email, CohortMember.joined_at, User.password_hash.is_not(None)
+        )
+        .join(CohortMember, CohortMember.user_id == User.id)
+        .where(CohortMember.cohort_id == cohort_id)
+        .order_by(func.lower(User.name), User.id)
+    )
+    return [Member(*row) for row in rows]
+
+
+def is_member(session: Session, cohort_id: int, user_id: int) -> bool:
+    """Tell whether the learner is in the cohort."""
+    return session.scalar(
+        select(exists().where(CohortMember.cohort_id == cohort_id, CohortMember.user_id == user_id))
+    )
+
+
+def join_cohort(session: Session, *, cohort_id: int, user_ids: list[int], now: datetime) -> None:
+    """Add the learners to the cohort; those already in it stay as they were."""
+    if not user_ids:
+        return
+    table = CohortMember.__table__
+    statement = insert_for(session, table).on_conflict_do_nothing(
+        index_elements=[table.c.cohort_id, table.c.user_id]
+    )
+    session.execute(
+        statement, [{"cohort_id": cohort_id, "user_id": uid, "joined_at": now} for uid in user_ids]
+    )
+
+
+def remove_member(session: Session, *, cohort_id: int, user_id: int) -> bool:
+    """Take a learner out of the cohort, keeping their records; tell whether they were in it."""
+    result = session.execute(
+        delete(CohortMember).where(
+            CohortMember.cohort_id == cohort_id, CohortMember.user_id == user_id
+        )
+    )
+    return result.rowcount > 0
+
+
+def add_manager(session: Session, cohort: Cohort, *, email: str, now: datetime) -> User:
+    """Make an existing manager or admin account a manager of the cohort too."""
+    user = find_user_by_email(session, email)
+    if user is None or not user.is_manager:
+        raise CohortError(
+            "No manager account has that email. Create it first with `course users create`."
+        )
+    if any(manager.user_id == user.id for manager in cohort.managers):
+        raise CohortError(f"{user.name} already manages this cohort.")
+    cohort.managers.append(CohortManager(user_id=user.id, added_at=now))
+    session.flush()
+    return user
+
+
+def manager_names(session: Session, cohort_id: int) -> list[str]:
+    """Return the names of the cohort's managers."""
+    return list(
+        session.scalars(
+            select(User.name)
+            .join(CohortManager, CohortManager.user_id == User.id)
+            .where(CohortManager.cohort_id == cohort_id)
+            .order_by(CohortManager.added_at, CohortManager.id)
+        )
+    )

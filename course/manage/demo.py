@@ -1,0 +1,380 @@
+"""``course demo``: a demo manager and a cohort of learners at varied stages, inserted in bulk.
+
+Learners walk the real outline: they open and complete lessons, answer quiz
+questions graded by the real question types (better learners answer better,
+harder questions are missed more, retries improve), and choose their way
+through the real scenario graphs. Rows go in with one bulk INSERT per table,
+and every learner shares one password hash, so thousands take seconds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import random
+import secrets
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import click
+from flask.cli import with_appcontext
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from course.auth.models import Role, User
+from course.auth.passwords import hash_password
+from course.content import get_catalog
+from course.content.model import Catalog, Question, Quiz, Scenario
+from course.content.question_types import QUESTION_TYPES
+from course.db import new_session, utcnow
+from course.manage.cohorts import create_cohort, renew_invite_code
+from course.manage.models import CohortMember
+from course.progress.models import (
+    LessonProgress,
+    QuizAnswer,
+    QuizAttempt,
+    ScenarioChoice,
+    ScenarioRun,
+)
+from course.progress.quizzes import is_passing
+
+MANAGER_EMAIL = "demo.manager@example.com"
+# fmt: off
+FIRST_NAMES = (
+    "Ada", "Ben", "Chloe", "Dev", "Elif", "Farid", "Grace", "Hiro", "Ines", "Jonas", "Kemi",
+    "Liam", "Maya", "Noor", "Oscar", "Priya", "Quinn", "Rosa", "Sami", "Tara", "Umar", "Vera",
+    "Wen", "Xavi", "Yara", "Zoe",
+)
+LAST_NAMES = (
+    "Adeyemi", "Berg", "Costa", "Dubois", "Evans", "Fischer", "Garcia", "Haddad", "Ivanova",
+    "Jensen", "Khan", "Larsen", "Moreau", "Nakamura", "Okafor", "Patel", "Quispe", "Rossi",
+    "Silva", "Tanaka", "Umeh", "Varga", "Weber", "Yilmaz", "Zhang",
+)
+# fmt: on
+
+
+@dataclass(frozen=True)
+class DemoCohort:
+    cohort_id: int
+    cohort_name: str
+    manager_email: str
+    learners: int
+
+
+@click.command("demo")
+@click.option("--learners", type=click.IntRange(1, 100_000), default=40, show_default=True)
+@click.option("--seed", type=int, default=None, help="Seed the randomness, to repeat a cohort.")
+@with_appcontext
+def demo_command(learners: int, seed: int | None) -> None:
+    """Fill the database with a demo cohort owned by a demo manager."""
+    began = time.perf_counter()
+    password = "-".join(secrets.token_hex(3) for _ in range(3))
+    with new_session(write=True) as session:
+        made = fill_demo(
+            session,
+            get_catalog(),
+            learners=learners,
+            password_hash=hash_password(password),
+            now=utcnow(),
+            rng=random.Random(seed),  # noqa: S311  (demo data, not secrets)
+        )
+        session.commit()
+    click.echo(
+        f"Created “{made.cohort_name}” (cohort {made.cohort_id}) with {made.learners} learners "
+        f"in {time.perf_counter() - began:.1f}s."
+    )
+    click.echo(f"Sign in as the demo manager: {made.manager_email}")
+    click.echo(f"Password (for the manager and every demo learner): {password}")
+
+
+def fill_demo(
+    session: Session,
+    catalog: Catalog,
+    *,
+    learners: int,
+    password_hash: str,
+    now: datetime,
+    rng: random.Random,
+) -> DemoCohort:
+    """Add the demo manager (or reset its password), a new cohort and its learners' records."""
+    manager = session.scalar(select(User).where(User.email == MANAGER_EMAIL))
+    if manager is None:
+        manager = User(email=MANAGER_EMAIL, name="Demo Manager", role=Role.MANAGER)
+        session.add(manager)
+    if not manager.is_manager:
+        manager.role = Role.MANAGER
+    manager.password_hash = password_hash
+    session.flush()
+    tag = secrets.token_hex(3)
+    today = now.date()
+    cohort = create_cohort(
+        session,
+        name=f"Demo cohort {tag}",
+        starts_on=today - timedelta(days=28),
+        due_on=today + timedelta(days=5),
+        manager_id=manager.id,
+        now=now - timedelta(days=30),
+    )
+    renew_invite_code(cohort)
+    start = now - timedelta(days=28)
+    people = [
+        {
+            "email": f"demo-{tag}-{number:05d}@example.com",
+            "name": f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+            "role": Role.LEARNER,
+            "password_hash": password_hash,
+            "created_at": start,
+        }
+        for number in range(1, learners + 1)
+    ]
+    user_ids = session.scalars(
+        insert(User).returning(User.id, sort_by_parameter_order=True), people
+    ).all()
+    records = Records()
+    joined = []
+    for user_id in user_ids:
+        joined_at = start + timedelta(hours=rng.uniform(0, 72))
+        joined.append({"cohort_id": cohort.id, "user_id": user_id, "joined_at": joined_at})
+        Learner(catalog, rng, records, user_id).walk(joined_at, now)
+    session.execute(insert(CohortMember), joined)
+    records.insert(session)
+    return DemoCohort(cohort.id, cohort.name, MANAGER_EMAIL, learners)
+
+
+class Records:
+    """The rows to insert, gathered per table; children wait for their parents' ids."""
+
+    def __init__(self):
+        self.lessons: list[dict] = []
+        self.attempts: list[dict] = []
+        self.answers: list[list[dict]] = []  # per attempt, in the same order
+        self.runs: list[dict] = []
+        self.choices: list[list[dict]] = []  # per run
+        self.reviews: dict[tuple, dict] = {}  # graded answers, reused across learners
+
+    def insert(self, session: Session) -> None:
+        """Insert every gathered row, parents first, one bulk INSERT per table."""
+        if self.lessons:
+            session.execute(insert(LessonProgress), self.lessons)
+        self._insert_with_children(
+            session, QuizAttempt, self.attempts, QuizAnswer, self.answers, "attempt_id"
+        )
+        self._insert_with_children(
+            session, ScenarioRun, self.runs, ScenarioChoice, self.choices, "run_id"
+        )
+
+    @staticmethod
+    def _insert_with_children(session, parent, rows, child, children, key) -> None:
+        if not rows:
+            return
+        ids = session.scalars(
+            insert(parent).returning(parent.id, sort_by_parameter_order=True), rows
+        ).all()
+        flat = [
+            {**row, key: parent_id}
+            for parent_id, child_rows in zip(ids, children, strict=True)
+            for row in child_rows
+        ]
+        if flat:
+            session.execute(insert(child), flat)
+
+
+class Learner:
+    """One demo learner: how able, how far along and how recently active."""
+
+    def __init__(self, catalog: Catalog, rng: random.Random, records: Records, user_id: int):
+        self.catalog, self.rng, self.records, self.user_id = catalog, rng, records, user_id
+        self.skill = rng.gauss(1.8, 1.0)
+        self.persistence = rng.uniform(0.3, 0.95)
+        roll = rng.random()
+        count = len(catalog.items)
+        if roll < 0.12:
+            self.reach = 0
+        elif roll < 0.3:
+            self.reach = count
+        else:
+            self.reach = rng.randint(1, count - 1)
+
+    def walk(self, joined_at: datetime, now: datetime) -> None:
+        """Do the first ``reach`` items of the outline, spread from joining until lately."""
+        if self.reach == 0:
+            return
+        idle_days = self.rng.uniform(8, 20) if self.rng.random() < 0.3 else self.rng.uniform(0, 4)
+        last = max(now - timedelta(days=idle_days), joined_at + timedelta(hours=1))
+        step = (last - joined_at) / self.reach
+        for index, item in enumerate(self.catalog.items[: self.reach]):
+            at = joined_at + step * (index + 1)
+            is_frontier = index == self.reach - 1 and self.reach < len(self.catalog.items)
+            if item.kind == "lesson":
+                self.lesson(item.slug, at, is_frontier)
+            elif item.kind == "quiz":
+                self.quiz(self.catalog.quizzes[item.slug], at)
+            else:
+                self.scenario(self.catalog.scenarios[item.slug], at, is_frontier)
+
+    def lesson(self, slug: str, at: datetime, is_frontier: bool) -> None:
+        """Open the lesson, and complete it unless it is where the learner stopped."""
+        done = None if is_frontier and self.rng.random() < 0.6 else at + timedelta(minutes=8)
+        self.records.lessons.append(
+            {
+                "user_id": self.user_id,
+                "lesson_slug": slug,
+                "first_opened_at": at,
+                "last_opened_at": done or at,
+                "completed_at": done,
+            }
+        )
+
+    def quiz(self, quiz: Quiz, at: datetime) -> None:
+        """Take the quiz until passed, out of attempts, or out of patience."""
+        limit = quiz.max_attempts or 3
+        for number in range(1, limit + 1):
+            submitted = at + timedelta(hours=number - 1, minutes=10)
+            answers = [
+                self.answer(question, position, number)
+                for position, question in enumerate(quiz.questions)
+            ]
+            points = sum(answer["points"] for answer in answers)
+            score = points / quiz.total_points if quiz.total_points else 0.0
+            is_passed = is_passing(score, quiz.pass_mark)
+            self.records.attempts.append(
+                {
+                    "user_id": self.user_id,
+                    "quiz_slug": quiz.slug,
+                    "content_version": quiz.version,
+                    "number": number,
+                    "started_at": submitted - timedelta(minutes=quiz.minutes),
+                    "submitted_at": submitted,
+                    "points": points,
+                    "max_points": quiz.total_points,
+                    "score": score,
+                    "pass_mark": quiz.pass_mark,
+                    "is_passed": is_passed,
+                }
+            )
+            self.records.answers.append(answers)
+            if is_passed or self.rng.random() > self.persistence:
+                return
+
+    def answer(self, question: Question, position: int, attempt: int) -> dict:
+        """Answer as this learner would: more often right when able, retrying, or it is easy."""
+        chance = 1 / (1 + math.exp(-(self.skill + 0.6 * (attempt - 1) - difficulty(question))))
+        given = self.rng.random() < chance
+        response = pick_answer(question, given, self.rng)
+        question_type = QUESTION_TYPES[question.type]
+        stored = question_type.answer_to_json(response)
+        key = (question.id, json.dumps(stored, sort_keys=True))
+        if key not in self.records.reviews:
+            grade = question_type.grade(question, response)
+            review = question_type.review(question, response, grade)
+            self.records.reviews[key] = {"grade": grade, "review": review}
+        graded = self.records.reviews[key]
+        return {
+            "position": position,
+            "question_id": question.id,
+            "question_type": question.type,
+            "answer": stored,
+            "points": graded["grade"].points,
+            "max_points": question.points,
+            "is_correct": graded["grade"].is_correct,
+            "review": graded["review"],
+        }
+
+    def scenario(self, scenario: Scenario, at: datetime, is_frontier: bool) -> None:
+        """Play the scenario, again after a poor ending if persistent enough."""
+        for number in range(1, 4):
+            stops = is_frontier and number == 1 and self.rng.random() < 0.5
+            passed = self.run(scenario, number, at + timedelta(hours=number - 1), stops)
+            if stops or passed or self.rng.random() > self.persistence:
+                return
+
+    def run(self, scenario: Scenario, number: int, at: datetime, stops: bool) -> bool:
+        """Add one run through the real graph; return whether it passed."""
+        choices, points, node = [], 0.0, scenario.start
+        while node in scenario.steps:
+            step = scenario.steps[node]
+            if stops and choices and self.rng.random() < 0.5:
+                break
+            weights = [math.exp(self.skill * choice.points / 2) for choice in step.choices]
+            choice = self.rng.choices(step.choices, weights)[0]
+            chosen_at = at + timedelta(minutes=len(choices) + 1)
+            choices.append(
+                {
+                    "position": len(choices),
+                    "step_id": step.id,
+                    "choice_id": choice.id,
+                    "choice_text": choice.text,
+                    "feedback_html": choice.feedback_html,
+                    "points": choice.points,
+                    "chosen_at": chosen_at,
+                }
+            )
+            points += choice.points
+            node = choice.next
+        ending = scenario.endings.get(node)
+        score = None
+        is_passed = None
+        if ending is not None:
+            score = min(1.0, points / scenario.max_points) if scenario.max_points else 1.0
+            is_passed = scenario.pass_mark is None or is_passing(score, scenario.pass_mark)
+        self.records.runs.append(
+            {
+                "user_id": self.user_id,
+                "scenario_slug": scenario.slug,
+                "content_version": scenario.version,
+                "number": number,
+                "started_at": at,
+                "updated_at": at + timedelta(minutes=len(choices)),
+                "current_step": None if ending else node,
+                "ending_id": ending.id if ending else None,
+                "ending_title": ending.title if ending else None,
+                "ending_rating": ending.rating if ending else None,
+                "finished_at": at + timedelta(minutes=len(choices)) if ending else None,
+                "points": points,
+                "max_points": scenario.max_points,
+                "score": score,
+                "pass_mark": scenario.pass_mark,
+                "is_passed": is_passed,
+            }
+        )
+        self.records.choices.append(choices)
+        return bool(is_passed)
+
+
+def difficulty(question: Question) -> float:
+    """Return a stable difficulty for a question, from -1 (easy) to 1.5 (hard)."""
+    digest = hashlib.sha256(question.id.encode()).digest()
+    return -1 + 2.5 * digest[0] / 255
+
+
+def pick_answer(question: Question, is_right: bool, rng: random.Random):
+    """Return an answer in the question type's own shape, right or plausibly wrong."""
+    if question.type == "true_false":
+        return question.answer if is_right else not question.answer
+    if question.type == "single":
+        right = next(option for option in question.options if option.correct)
+        wrong = [option for option in question.options if not option.correct]
+        if is_right or not wrong:
+            return right.id
+        # The first distractor is the tempting one: most wrong answers pick it.
+        return rng.choices(wrong, [3] + [1] * (len(wrong) - 1))[0].id
+    if question.type == "multiple":
+        picked = {
+            option.id
+            for option in question.options
+            if (option.correct and (is_right or rng.random() < 0.6))
+            or (not option.correct and not is_right and rng.random() < 0.35)
+        }
+        return frozenset(picked or {question.options[0].id})
+    if question.type == "classify":
+        placed = {}
+        for item in question.items:
+            if is_right or rng.random() < 0.5:
+                placed[item.id] = item.category
+            else:
+                others = [c.id for c in question.categories if c.id != item.category]
+                placed[item.id] = rng.choice(others)
+        return placed
+    raise ValueError(f"the demo cannot answer a {question.type!r} question")

@@ -1,0 +1,73 @@
+"""The cohort's progress as CSV, written from the same rows as the page."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from datetime import date
+
+from course.content.model import Catalog
+from course.manage.matrix import LearnerRow
+from course.progress.status import ItemState
+
+# A spreadsheet runs a cell starting with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def status_text(state: ItemState) -> str:
+    """Return the status of an item as the page and the CSV both say it."""
+    return "locked" if state.is_locked else state.status.value
+
+
+def score_text(state: ItemState) -> str:
+    """Return the best score as a whole percentage, or "" when there is none."""
+    return "" if state.best_score is None else str(round(state.best_score * 100))
+
+
+def safe_cell(value: object) -> str:
+    """Return ``value`` as text a spreadsheet will show, never run."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def header(catalog: Catalog) -> list[str]:
+    """Return the CSV's column names."""
+    columns = ["name", "email", "percentage", "complete", "due date", "last activity"]
+    for item in catalog.items:
+        columns += [f"{item.title} status", f"{item.title} score"]
+    return columns
+
+
+def record(row: LearnerRow, due_on: date | None) -> list[str]:
+    """Return one learner's CSV fields."""
+    fields = [
+        row.name,
+        row.email,
+        str(row.percent),
+        "yes" if row.is_complete else "no",
+        due_on.isoformat() if due_on else "",
+        row.last_activity_at.date().isoformat() if row.last_activity_at else "",
+    ]
+    for state in row.items:
+        fields += [status_text(state), score_text(state)]
+    return fields
+
+
+def cohort_csv(rows: list[LearnerRow], catalog: Catalog, due_on: date | None) -> str:
+    """Return the CSV text: a header, then one line per learner."""
+    out = io.StringIO()
+    out.write("\ufeff")  # a byte order mark, so spreadsheets read the file as UTF-8
+    writer = csv.writer(out)
+    writer.writerow([safe_cell(cell) for cell in header(catalog)])
+    for row in rows:
+        writer.writerow([safe_cell(cell) for cell in record(row, due_on)])
+    return out.getvalue()
+
+
+def filename(cohort_name: str, today: date) -> str:
+    """Return a download name such as ``spring-hires-progress-2026-03-01.csv``."""
+    ascii_name = unicodedata.normalize("NFKD", cohort_name).encode("ascii", "ignore").decode()
+    stem = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:60] or "cohort"
+    return f"{stem}-progress-{today.isoformat()}.csv"

@@ -1,0 +1,62 @@
+"""The manager's forms."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import DateField, EmailField, PasswordField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
+
+from course.auth.passwords import MAX_LENGTH, password_problem
+
+
+def printable(form, field):
+    """Refuse control characters, which no name needs and a database may reject."""
+    if field.data and any(ord(ch) < 32 or ord(ch) == 127 for ch in field.data):
+        raise ValidationError("Use letters, digits, spaces and punctuation only.")
+
+
+class CohortForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=120), printable])
+    starts_on = DateField("Starts on", validators=[Optional()])
+    due_on = DateField("Due on", validators=[Optional()])
+    submit = SubmitField("Create cohort")
+
+    def validate_due_on(self, field):
+        if field.data and self.starts_on.data and field.data < self.starts_on.data:
+            raise ValidationError("The due date comes before the start date.")
+
+
+class AddLearnersForm(FlaskForm):
+    people = TextAreaField(
+        "Learners", validators=[DataRequired(), Length(max=50_000)], render_kw={"rows": 5}
+    )
+    submit = SubmitField("Add learners")
+
+
+class RosterForm(FlaskForm):
+    roster = FileField("Roster file (CSV)", validators=[FileRequired("Choose a CSV file.")])
+    submit = SubmitField("Import roster")
+
+
+class AddManagerForm(FlaskForm):
+    email = EmailField("Manager's email", validators=[DataRequired(), Email(), Length(max=254)])
+    submit = SubmitField("Add manager")
+
+
+class SetPasswordForm(FlaskForm):
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=MAX_LENGTH)])
+    confirm = PasswordField(
+        "Repeat password",
+        validators=[DataRequired(), EqualTo("password", message="The two passwords differ.")],
+    )
+    submit = SubmitField("Set password")
+
+    def __init__(self, *args, user_inputs: tuple[str, ...] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user_inputs = user_inputs  # the account's name and email, which a password must avoid
+
+    def validate_password(self, field):
+        problem = password_problem(field.data or "", user_inputs=self.user_inputs)
+        if problem:
+            raise ValidationError(problem)

@@ -1,0 +1,85 @@
+"""Joining a cohort from its invite link, and setting a password from a one-time link."""
+
+from __future__ import annotations
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user
+
+from course.auth.accounts import change_password
+from course.auth.views import SESSION_TOKEN_KEY, start_session
+from course.db import get_session, utcnow
+from course.manage.cohorts import cohort_for_invite, is_member, join_cohort
+from course.manage.forms import SetPasswordForm
+from course.manage.invites import forget_invite, remember_invite
+from course.manage.tokens import TOKEN_LIFETIME, account_for_token, redeem_token
+from course.manage.views import bp
+
+DEAD_INVITE = (
+    "This invite link does not work. It may have been replaced by a newer one: "
+    "ask the person who runs your cohort for the current link."
+)
+DEAD_TOKEN = (
+    "This link does not work. Each link sets a password once and lasts "
+    f"{TOKEN_LIFETIME.days} days: ask the person who runs your cohort for a new one."
+)
+
+
+@bp.route("/join/<code>", methods=["GET", "POST"])
+def join(code: str):
+    """Show an invite; signed in, join the cohort with one button."""
+    db = get_session()
+    cohort = cohort_for_invite(db, code)
+    if cohort is None:
+        abort(404, DEAD_INVITE)
+    if not current_user.is_authenticated:
+        if request.method == "POST":
+            return redirect(url_for("manage.join", code=code))
+        remember_invite(code)  # so that signing up here also joins
+        return render_template(
+            "manage/join.html",
+            cohort=cohort,
+            code=code,
+            registration=current_app.config["REGISTRATION"],
+        )
+    is_in = is_member(db, cohort.id, current_user.id)
+    if request.method == "POST":
+        if not is_in:
+            join_cohort(db, cohort_id=cohort.id, user_ids=[current_user.id], now=utcnow())
+            db.commit()
+            flash(f"You have joined “{cohort.name}”.", "success")
+        forget_invite()
+        return redirect(url_for("manage.join", code=code))
+    return render_template("manage/join.html", cohort=cohort, code=code, is_member=is_in)
+
+
+@bp.route("/set-password/<token>", methods=["GET", "POST"])
+def set_password(token: str):
+    """Set a new account's password from its one-time link, then sign it in."""
+    db = get_session()
+    now = utcnow()
+    # Unknown, used and expired links all read the same: nothing here says
+    # whether an account exists.
+    user = account_for_token(db, token, now)
+    if user is None:
+        abort(404, DEAD_TOKEN)
+    form = SetPasswordForm(user_inputs=(user.email, user.name))
+    if form.validate_on_submit():
+        if not redeem_token(db, token, user.id, now):
+            abort(404, DEAD_TOKEN)
+        start_session(db, user)
+        change_password(db, user, form.password.data, session[SESSION_TOKEN_KEY])
+        db.commit()
+        flash(f"Welcome, {user.name}. Your password is set.", "success")
+        return redirect(url_for("learn.outline"))
+    return render_template("manage/set_password.html", form=form, user=user), (
+        400 if form.errors else 200
+    )

@@ -1,0 +1,180 @@
+"""Who is in a cohort and who runs it: add learners (typed or from a roster), remove them,
+add managers, change the cohort's details, and make set-password links.
+"""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from sqlalchemy.exc import IntegrityError
+
+from course.auth.models import User
+from course.auth.permissions import manager_required
+from course.db import get_session, utcnow
+from course.manage.cohorts import (
+    CohortError,
+    add_manager,
+    is_member,
+    manager_names,
+    members_of,
+    remove_member,
+    update_cohort,
+)
+from course.manage.enrolment import enrol_people
+from course.manage.forms import AddLearnersForm, AddManagerForm, CohortForm, RosterForm
+from course.manage.roster import MAX_BYTES, MAX_ROWS, RosterError, decode_upload, parse_people
+from course.manage.tokens import TOKEN_LIFETIME, issue_password_tokens
+from course.manage.views import COHORT, ID, bp, load_cohort
+
+
+def _people_page(cohort, status: int = 200, **forms):
+    session = get_session()
+    forms.setdefault("add_form", AddLearnersForm(prefix="add"))
+    forms.setdefault("roster_form", RosterForm(prefix="roster"))
+    forms.setdefault("manager_form", AddManagerForm(prefix="manager"))
+    forms.setdefault("details_form", CohortForm(prefix="details", obj=cohort))
+    forms["details_form"].submit.label.text = "Save details"
+    return (
+        render_template(
+            "manage/people.html",
+            cohort=cohort,
+            members=members_of(session, cohort.id),
+            managers=manager_names(session, cohort.id),
+            max_rows=MAX_ROWS,
+            **forms,
+        ),
+        status,
+    )
+
+
+def _enrolment_page(cohort, people):
+    """Add ``people`` and show what happened, with the new accounts' links.
+
+    Rendered rather than redirected to: the links exist only in this response
+    (the database keeps their hashes), so they are shown once, here.
+    """
+    session = get_session()
+    try:
+        enrolment = enrol_people(session, cohort_id=cohort.id, people=people, now=utcnow())
+        session.commit()
+    except IntegrityError:  # an account with one of the emails was created meanwhile
+        session.rollback()
+        abort(409, "Someone else changed these accounts at the same moment. Try again.")
+    links = [
+        (user, url_for("manage.set_password", token=token, _external=True))
+        for user, token in enrolment.created
+    ]
+    return render_template(
+        "manage/enrolled.html",
+        cohort=cohort,
+        enrolment=enrolment,
+        links=links,
+        lifetime_days=TOKEN_LIFETIME.days,
+    )
+
+
+@bp.get(COHORT + "/people")
+@manager_required
+def people(cohort_id: int):
+    """Show the cohort's learners and managers, with the forms that change them."""
+    return _people_page(load_cohort(cohort_id))
+
+
+@bp.post(COHORT + "/people/add")
+@manager_required
+def add_learners(cohort_id: int):
+    """Add learners by email; new emails get accounts and set-password links."""
+    cohort = load_cohort(cohort_id)
+    form = AddLearnersForm(prefix="add")
+    if form.validate_on_submit():
+        try:
+            return _enrolment_page(cohort, parse_people(form.people.data))
+        except RosterError as error:
+            form.people.errors = list(error.problems)
+    return _people_page(cohort, 400, add_form=form)
+
+
+@bp.post(COHORT + "/people/import")
+@manager_required
+def import_roster(cohort_id: int):
+    """Add everyone in an uploaded roster CSV (name, email)."""
+    cohort = load_cohort(cohort_id)
+    form = RosterForm(prefix="roster")
+    if form.validate_on_submit():
+        try:
+            text = decode_upload(form.roster.data.read(MAX_BYTES + 1))
+            return _enrolment_page(cohort, parse_people(text))
+        except RosterError as error:
+            form.roster.errors = list(error.problems)
+    return _people_page(cohort, 400, roster_form=form)
+
+
+@bp.post(COHORT + "/learners/<" + ID + ":user_id>/remove")
+@manager_required
+def remove_learner(cohort_id: int, user_id: int):
+    """Take a learner out of the cohort; what they did stays recorded."""
+    cohort = load_cohort(cohort_id)
+    session = get_session()
+    person = session.get(User, user_id)
+    if person is None or not remove_member(session, cohort_id=cohort.id, user_id=user_id):
+        abort(404)
+    session.commit()
+    flash(f"{person.name} is no longer in “{cohort.name}”. Their records are kept.", "success")
+    return redirect(url_for("manage.people", cohort_id=cohort.id))
+
+
+@bp.post(COHORT + "/learners/<" + ID + ":user_id>/password-link")
+@manager_required
+def password_link(cohort_id: int, user_id: int):
+    """Make a new set-password link for a member who has not set a password yet."""
+    cohort = load_cohort(cohort_id)
+    session = get_session()
+    person = session.get(User, user_id)
+    if person is None or not is_member(session, cohort.id, user_id):
+        abort(404)
+    if person.password_hash is not None:
+        # Managers start accounts; they never take over one its owner has secured.
+        abort(403, f"{person.name} has set a password already; they can sign in.")
+    token = issue_password_tokens(session, [person.id], utcnow())[person.id]
+    session.commit()
+    return render_template(
+        "manage/enrolled.html",
+        cohort=cohort,
+        enrolment=None,
+        links=[(person, url_for("manage.set_password", token=token, _external=True))],
+        lifetime_days=TOKEN_LIFETIME.days,
+    )
+
+
+@bp.post(COHORT + "/managers")
+@manager_required
+def add_cohort_manager(cohort_id: int):
+    """Add another manager (an existing manager or admin account) to the cohort."""
+    cohort = load_cohort(cohort_id)
+    form = AddManagerForm(prefix="manager")
+    if form.validate_on_submit():
+        session = get_session()
+        try:
+            user = add_manager(session, cohort, email=form.email.data, now=utcnow())
+        except CohortError as error:
+            form.email.errors.append(str(error))
+        else:
+            session.commit()
+            flash(f"{user.name} now manages “{cohort.name}” too.", "success")
+            return redirect(url_for("manage.people", cohort_id=cohort.id))
+    return _people_page(cohort, 400, manager_form=form)
+
+
+@bp.post(COHORT + "/details")
+@manager_required
+def edit_details(cohort_id: int):
+    """Rename the cohort or change its dates."""
+    cohort = load_cohort(cohort_id)
+    form = CohortForm(prefix="details")
+    if form.validate_on_submit():
+        update_cohort(
+            cohort, name=form.name.data, starts_on=form.starts_on.data, due_on=form.due_on.data
+        )
+        get_session().commit()
+        flash("The cohort's details are saved.", "success")
+        return redirect(url_for("manage.people", cohort_id=cohort.id))
+    return _people_page(cohort, 400, details_form=form)

@@ -1,0 +1,80 @@
+"""One-time set-password links: issued to a manager for a new account, redeemed once."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from course.auth.models import User
+from course.manage.cohorts import CODE_RE
+from course.manage.models import PasswordToken
+
+TOKEN_LIFETIME = timedelta(days=7)
+TOKEN_BYTES = 32
+
+
+def token_hash(token: str) -> str:
+    """Return the stored form of a token (a plain hash: the token itself is random)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_password_tokens(session: Session, user_ids: list[int], now: datetime) -> dict[int, str]:
+    """Return a new token per account; earlier unused links of those accounts stop working."""
+    if not user_ids:
+        return {}
+    # A revoked link counts as used: one column says whether a link still works.
+    session.execute(
+        update(PasswordToken)
+        .where(PasswordToken.user_id.in_(user_ids), PasswordToken.used_at.is_(None))
+        .values(used_at=now)
+    )
+    tokens = {user_id: secrets.token_urlsafe(TOKEN_BYTES) for user_id in user_ids}
+    session.add_all(
+        PasswordToken(
+            user_id=user_id,
+            token_hash=token_hash(token),
+            created_at=now,
+            expires_at=now + TOKEN_LIFETIME,
+        )
+        for user_id, token in tokens.items()
+    )
+    session.flush()
+    return tokens
+
+
+def account_for_token(session: Session, token: str, now: datetime) -> User | None:
+    """Return the account a token may set the password of, or None (unknown, used or expired)."""
+    if not token or not CODE_RE.fullmatch(token):
+        return None
+    return session.scalar(
+        select(User)
+        .join(PasswordToken, PasswordToken.user_id == User.id)
+        .where(
+            PasswordToken.token_hash == token_hash(token),
+            PasswordToken.used_at.is_(None),
+            PasswordToken.expires_at > now,
+        )
+    )
+
+
+def redeem_token(session: Session, token: str, user_id: int, now: datetime) -> bool:
+    """Use up the token; False when it no longer works (used meanwhile, or expired).
+
+    One conditional UPDATE marks it used, so two submissions of the form
+    cannot both succeed.
+    """
+    result = session.execute(
+        update(PasswordToken)
+        .where(
+            PasswordToken.token_hash == token_hash(token),
+            PasswordToken.user_id == user_id,
+            PasswordToken.used_at.is_(None),
+            PasswordToken.expires_at > now,
+        )
+        .values(used_at=now)
+    )
+    return result.rowcount == 1

@@ -1,0 +1,213 @@
+"""The manager's pages: cohorts, one cohort's progress, one learner, analyses and the CSV.
+
+Every handler loads (404), checks (403, or 404 for a cohort the user may not
+see: its existence is private), acts, commits once and redirects.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from course.auth.models import User
+from course.auth.permissions import manager_required
+from course.content import get_catalog
+from course.db import get_session, utcnow
+from course.manage import charts, export
+from course.manage.cohorts import (
+    create_cohort,
+    is_member,
+    manager_names,
+    member_ids,
+    renew_invite_code,
+)
+from course.manage.forms import CohortForm
+from course.manage.learner import learner_records
+from course.manage.matrix import (
+    PAGE_SIZE,
+    SHOW,
+    SORTS,
+    MatrixView,
+    cohort_rows,
+    headlines,
+    select_rows,
+    summarise,
+)
+from course.manage.models import Cohort
+from course.manage.permissions import can_view_cohort, visible_cohorts
+from course.manage.quiz_analysis import MIN_RESPONSES, analyse_quiz
+from course.manage.scenario_analysis import analyse_scenario
+from course.progress.state import progress_for_learner
+
+bp = Blueprint("manage", __name__)
+
+# No row has an id beyond a 32-bit INTEGER column; the route turns a larger
+# number in the address into a 404 before it can reach the database.
+ID = "int(max=2147483647)"
+COHORT = "/manage/cohorts/<" + ID + ":cohort_id>"
+
+
+def load_cohort(cohort_id: int) -> Cohort:
+    """Return the cohort when the current user may see it, else 404."""
+    cohort = get_session().get(Cohort, cohort_id)
+    if cohort is None or not can_view_cohort(current_user, cohort):
+        abort(404)
+    return cohort
+
+
+def invite_url(cohort: Cohort) -> str | None:
+    """Return the full address of the cohort's invite link, if it has one."""
+    if cohort.invite_code is None:
+        return None
+    return url_for("manage.join", code=cohort.invite_code, _external=True)
+
+
+@bp.get("/manage/")
+@manager_required
+def index():
+    """List the cohorts the user manages (every cohort, for an admin) with headline figures."""
+    session = get_session()
+    cohorts = list(session.scalars(visible_cohorts(current_user)))
+    lines = headlines(session, get_catalog(), cohorts, utcnow().date())
+    return render_template("manage/index.html", lines=lines)
+
+
+@bp.route("/manage/cohorts/new", methods=["GET", "POST"])
+@manager_required
+def new_cohort():
+    """Create a cohort managed by the current user."""
+    form = CohortForm()
+    if form.validate_on_submit():
+        session = get_session()
+        cohort = create_cohort(
+            session,
+            name=form.name.data,
+            starts_on=form.starts_on.data,
+            due_on=form.due_on.data,
+            manager_id=current_user.id,
+            now=utcnow(),
+        )
+        session.commit()
+        flash(f"“{cohort.name}” is created. Make an invite link or add learners.", "success")
+        return redirect(url_for("manage.cohort", cohort_id=cohort.id))
+    return render_template("manage/new_cohort.html", form=form), 400 if form.errors else 200
+
+
+@bp.get(COHORT)
+@manager_required
+def cohort(cohort_id: int):
+    """Show a cohort's figures, charts and progress matrix (filtered, sorted, paged by query)."""
+    cohort = load_cohort(cohort_id)
+    catalog = get_catalog()
+    session = get_session()
+    today = utcnow().date()
+    rows = cohort_rows(session, catalog, cohort, today)
+    view = MatrixView.from_query(request.args)
+    shown = select_rows(rows, view.show, view.sort, view.descending)
+    pages = max(1, -(-len(shown) // PAGE_SIZE))
+    page = min(view.page, pages)
+    first_day = cohort.starts_on or cohort.created_at.date()
+    return render_template(
+        "manage/cohort.html",
+        cohort=cohort,
+        catalog=catalog,
+        managers=manager_names(session, cohort.id),
+        summary=summarise(rows, catalog, cohort.due_on, today),
+        distribution=charts.progress_distribution(rows),
+        completions=charts.completions_over_time(rows, first_day, today),
+        rows=shown[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
+        matched=len(shown),
+        counts={key: len(select_rows(rows, key, "name", False)) for key in SHOW},
+        view=view,
+        page=page,
+        pages=pages,
+        show_options=SHOW,
+        sort_options=SORTS,
+        invite_url=invite_url(cohort),
+        score_text=export.score_text,
+    )
+
+
+@bp.post(COHORT + "/invite")
+@manager_required
+def new_invite(cohort_id: int):
+    """Make a new invite link for the cohort; the old one stops working."""
+    cohort = load_cohort(cohort_id)
+    had_link = cohort.invite_code is not None
+    renew_invite_code(cohort)
+    get_session().commit()
+    message = (
+        "A new invite link is ready; the old one no longer works."
+        if had_link
+        else ("The invite link is ready to share.")
+    )
+    flash(message, "success")
+    return redirect(url_for("manage.cohort", cohort_id=cohort.id, _anchor="invite"))
+
+
+@bp.get(COHORT + "/learners/<" + ID + ":user_id>")
+@manager_required
+def learner(cohort_id: int, user_id: int):
+    """Show one learner's items, quiz attempts and scenario paths."""
+    cohort = load_cohort(cohort_id)
+    session = get_session()
+    if not is_member(session, cohort.id, user_id):
+        abort(404)
+    person = session.get(User, user_id)
+    catalog = get_catalog()
+    records = learner_records(session, user_id)
+    return render_template(
+        "manage/learner.html",
+        cohort=cohort,
+        person=person,
+        catalog=catalog,
+        progress=progress_for_learner(session, catalog, user_id),
+        attempts=records.attempts,
+        runs=records.runs,
+    )
+
+
+@bp.get(COHORT + "/quizzes/<slug>")
+@manager_required
+def quiz_analysis(cohort_id: int, slug: str):
+    """Show each question's responses, facility, discrimination and picks."""
+    cohort = load_cohort(cohort_id)
+    quiz = get_catalog().quizzes.get(slug)
+    if quiz is None:
+        abort(404)
+    first_only = request.args.get("attempts") != "all"
+    analysis = analyse_quiz(get_session(), quiz, member_ids(cohort.id), first_only=first_only)
+    return render_template(
+        "manage/quiz.html", cohort=cohort, analysis=analysis, min_responses=MIN_RESPONSES
+    )
+
+
+@bp.get(COHORT + "/scenarios/<slug>")
+@manager_required
+def scenario_analysis(cohort_id: int, slug: str):
+    """Show who reached each step, their choices, the endings and where runs stopped."""
+    cohort = load_cohort(cohort_id)
+    scenario = get_catalog().scenarios.get(slug)
+    if scenario is None:
+        abort(404)
+    analysis = analyse_scenario(get_session(), scenario, member_ids(cohort.id))
+    return render_template("manage/scenario.html", cohort=cohort, analysis=analysis)
+
+
+@bp.get(COHORT + "/export.csv")
+@manager_required
+def export_csv(cohort_id: int):
+    """Download the cohort's progress, one line per learner, as the page shows it."""
+    cohort = load_cohort(cohort_id)
+    catalog = get_catalog()
+    today = utcnow().date()
+    rows = cohort_rows(get_session(), catalog, cohort, today)
+    name = export.filename(cohort.name, today)
+    return Response(
+        export.cohort_csv(rows, catalog, cohort.due_on),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Cache-Control": "no-store",
+        },
+    )

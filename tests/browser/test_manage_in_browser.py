@@ -1,0 +1,133 @@
+"""A new manager runs a cohort in a real browser: create it, share the link, watch a learner
+join and progress, read the quiz analysis, export the CSV; axe on every page.
+"""
+
+import csv
+
+import pytest
+
+from course.auth.models import Role, User
+from course.auth.passwords import hash_password
+from course.db import new_session
+
+pytestmark = pytest.mark.browser
+
+MANAGER_PASSWORD = "a manager's long passphrase"
+
+
+@pytest.fixture
+def manager(live_app):
+    with live_app.app_context(), new_session(write=True) as session:
+        session.add(
+            User(
+                email="mona@example.com",
+                name="Mona Manager",
+                role=Role.MANAGER,
+                password_hash=hash_password(MANAGER_PASSWORD),
+            )
+        )
+        session.commit()
+    return "mona@example.com"
+
+
+def sign_in(page, email, password):
+    page.goto("/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_manager_shares_a_link_and_follows_a_learner(
+    browser, live_server, page, manager, check_a11y
+):
+    sign_in(page, manager, MANAGER_PASSWORD)
+    page.get_by_role("link", name="Manage", exact=True).click()
+    check_a11y(page)
+    page.get_by_role("link", name="New cohort").click()
+    check_a11y(page)
+    page.get_by_label("Name").fill("Spring hires")
+    page.get_by_role("button", name="Create cohort").click()
+    assert page.get_by_role("heading", name="Spring hires").is_visible()
+    check_a11y(page)
+    page.get_by_role("button", name="Invite link").click()
+    link = page.get_by_label("Address to share with learners")
+    assert page.get_by_role("button", name="Copy").is_visible()  # shown by course.js
+    invite = link.input_value()
+    assert invite.startswith(f"{live_server.url}/join/")
+    check_a11y(page)
+    cohort_url = page.url.split("#")[0]
+
+    learner_context = browser.new_context(base_url=live_server.url)
+    learner = learner_context.new_page()
+    learner.goto(invite)
+    assert learner.get_by_role("heading", name="Join “Spring hires”").is_visible()
+    check_a11y(learner)
+    learner.get_by_role("main").get_by_role("link", name="Create account").click()
+    learner.get_by_label("Name").fill("Lin Learner")
+    learner.get_by_label("Email").fill("lin@example.com")
+    learner.get_by_label("Password").fill("a sturdy passphrase 9")
+    learner.get_by_role("button", name="Create account").click()
+    assert learner.get_by_role("heading", name="You are in “Spring hires”").is_visible()
+    check_a11y(learner)
+    learner.goto("/lessons/welcome")
+    learner.get_by_role("button", name="Mark as complete").click()
+    learner.goto("/quizzes/fixture-quiz")
+    learner.get_by_label("The intern", exact=True).check()
+    learner.get_by_label("The release checklist", exact=True).check()
+    learner.get_by_label("The launch calendar").check()
+    learner.get_by_label("True").check()  # wrong: an intern is not accountable
+    learner.get_by_label("Launch a capstone project").select_option(label="PM intern")
+    learner.get_by_label("Keep the release checklist current").select_option(
+        label="Product coordinator"
+    )
+    learner.get_by_role("button", name="Submit answers").click()
+    assert learner.get_by_text("Score 83%").is_visible()
+    learner_context.close()
+
+    page.goto(cohort_url)
+    row = page.get_by_role("row", name="Lin Learner")
+    assert row.get_by_role("cell").nth(0).inner_text() == "50%"
+    assert "Passed 83%" in row.inner_text()
+    check_a11y(page)
+    matrix_cells = [cell.inner_text().strip() for cell in row.locator("th, td").all()]
+
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.reload()
+    check_a11y(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    region = page.get_by_role("region", name="Progress matrix, scrolls sideways")
+    assert region.evaluate("element => element.scrollWidth > element.clientWidth")
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    page.get_by_role("link", name="Fixture Quiz").click()
+    assert page.get_by_role("heading", name="Fixture Quiz: question analysis").is_visible()
+    assert page.get_by_text("1 attempt by 1 learner").is_visible()
+    assert page.get_by_text("Not enough data yet").first.is_visible()
+    check_a11y(page)
+    page.goto(cohort_url)
+    page.get_by_role("link", name="Fixture Scenario").click()
+    check_a11y(page)
+    page.goto(cohort_url)
+    page.get_by_role("link", name="Lin Learner").click()
+    assert page.get_by_role("link", name="Fixture Quiz, attempt 1").is_visible()
+    check_a11y(page)
+    page.get_by_role("link", name="Fixture Quiz, attempt 1").click()
+    assert page.get_by_text("Score 83%").is_visible()  # the learner's own review page
+    check_a11y(page)
+    page.goto(cohort_url)
+    page.get_by_role("link", name="Learners and managers").click()
+    check_a11y(page)
+
+    page.goto(cohort_url)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Export CSV").click()
+    assert download.value.suggested_filename.startswith("spring-hires-progress-")
+    with open(download.value.path(), encoding="utf-8-sig") as exported:
+        [header, record] = list(csv.reader(exported))
+    assert record[:4] == ["Lin Learner", "lin@example.com", "50", "no"]
+    assert matrix_cells[0] == record[0]
+    assert matrix_cells[1] == f"{record[2]}%"
+    quiz_column = header.index("Fixture Quiz status")
+    assert record[quiz_column : quiz_column + 2] == ["passed", "83"]
+    item_index = (quiz_column - 6) // 2  # six fixed columns, then status and score per item
+    assert matrix_cells[2 + item_index] == "Passed 83%"

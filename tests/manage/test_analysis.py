@@ -1,0 +1,159 @@
+"""Question analysis (facility, discrimination, picks) and scenario choice analysis."""
+
+import math
+
+import pytest
+
+from course.auth.models import Role
+from course.content import get_catalog
+from course.db import new_session
+from course.manage.cohorts import member_ids
+from course.manage.quiz_analysis import analyse_quiz, discrimination
+from course.manage.scenario_analysis import analyse_scenario
+from tests.manage.conftest import RIGHT, WRONG
+
+
+def pearson(xs, ys):
+    n = len(xs)
+    mx, my = sum(xs) / n, sum(ys) / n
+    cov = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True))
+    sx = math.sqrt(sum((x - mx) ** 2 for x in xs))
+    sy = math.sqrt(sum((y - my) ** 2 for y in ys))
+    return cov / (sx * sy)
+
+
+def answers_for(i: int) -> dict:
+    """Learner i's answers: a pattern whose figures are easy to work out by hand."""
+    return {
+        "pick-one": RIGHT["pick-one"] if i < 8 else WRONG["pick-one"],  # 8 of 12 right
+        "pick-many": RIGHT["pick-many"] if i < 3 else WRONG["pick-many"],  # the most missed
+        "is-accountable": RIGHT["is-accountable"],  # everyone right: no discrimination
+        "who-does-it": RIGHT["who-does-it"] if i % 2 else WRONG["who-does-it"],
+    }
+
+
+# Points per question: pick-one 1, pick-many 2, is-accountable 1, who-does-it 2.
+def scores_for(i: int) -> dict:
+    return {
+        "pick-one": 1.0 if i < 8 else 0.0,
+        "pick-many": 2.0 if i < 3 else 0.0,
+        "is-accountable": 1.0,
+        "who-does-it": 2.0 if i % 2 else 0.0,
+    }
+
+
+@pytest.fixture
+def manager(make_user, enter_as):
+    user = make_user(role=Role.MANAGER)
+    enter_as(user)
+    return user
+
+
+@pytest.fixture
+def quiz_cohort(manager, make_cohort, make_user, activity):
+    learners = [make_user(name=f"Learner {i:02d}") for i in range(12)]
+    for i, learner in enumerate(learners):
+        activity.quiz(learner, answers_for(i))
+    # A second attempt by the first learner: counted only when all attempts are asked for.
+    activity.quiz(learners[0], WRONG, number=2)
+    outsider = make_user()
+    activity.quiz(outsider, WRONG)  # not in the cohort: never counted
+    return make_cohort(manager, members=learners)
+
+
+def test_facility_and_discrimination_as_moodle_computes_them(app, quiz_cohort):
+    with app.app_context(), new_session() as session:
+        quiz = get_catalog().quizzes["fixture-quiz"]
+        analysis = analyse_quiz(session, quiz, member_ids(quiz_cohort.id))
+    assert (analysis.attempts, analysis.learners) == (12, 12)
+    stats = {q.question.id: q for q in analysis.questions}
+    scores = [scores_for(i) for i in range(12)]
+    totals = [sum(s.values()) for s in scores]
+    for question_id, points in (("pick-one", 1), ("pick-many", 2), ("who-does-it", 2)):
+        mine = [s[question_id] for s in scores]
+        rest = [total - own for total, own in zip(totals, mine, strict=True)]
+        assert stats[question_id].responses == 12
+        assert stats[question_id].facility == pytest.approx(sum(mine) / (12 * points))
+        assert stats[question_id].discrimination == pytest.approx(pearson(mine, rest))
+    assert stats["is-accountable"].facility == 1.0
+    assert stats["is-accountable"].discrimination is None
+    assert analysis.most_missed.question.id == "pick-many"
+    picks = {count.label: count.count for count in stats["pick-one"].counts}
+    assert picks == {"The intern": 8, "The coordinator": 4}
+
+
+def test_all_attempts_switch_counts_retries(app, quiz_cohort):
+    with app.app_context(), new_session() as session:
+        quiz = get_catalog().quizzes["fixture-quiz"]
+        analysis = analyse_quiz(session, quiz, member_ids(quiz_cohort.id), first_only=False)
+    assert (analysis.attempts, analysis.learners) == (13, 12)
+
+
+def test_page_highlights_the_most_missed_question_and_flags_weak_ones(client, quiz_cohort):
+    page = client.get(f"/manage/cohorts/{quiz_cohort.id}/quizzes/fixture-quiz").text
+    assert 'Most missed:</strong> <a href="#question-2">Question 2</a>, facility 25%.' in page
+    assert "12 attempts by 12 learners (first attempts only)" in page
+    assert "Review this question" in page
+    assert "Not enough data yet" not in page
+    all_attempts = client.get(
+        f"/manage/cohorts/{quiz_cohort.id}/quizzes/fixture-quiz?attempts=all"
+    ).text
+    assert "13 attempts by 12 learners." in all_attempts
+
+
+def test_below_ten_responses_there_is_not_enough_data(
+    client, manager, make_cohort, make_user, activity
+):
+    learners = [make_user() for _ in range(9)]
+    for i, learner in enumerate(learners):
+        activity.quiz(learner, answers_for(i))
+    cohort = make_cohort(manager, members=learners)
+    page = client.get(f"/manage/cohorts/{cohort.id}/quizzes/fixture-quiz").text
+    assert page.count("Not enough data yet") == 8  # in the table and per question, 4 each
+    assert "facility</li>" not in page
+    assert "Most missed" not in page
+    assert "<td>9</td>" in page  # the response counts are still shown
+
+
+def test_discrimination_is_undefined_without_variation():
+    assert discrimination([1.0, 1.0, 1.0], [0.0, 2.0, 3.0]) is None
+    assert discrimination([1.0], [2.0]) is None
+    assert discrimination([0.0, 1.0, 1.0, 0.0], [1.0, 3.0, 2.0, 1.0]) == pytest.approx(
+        pearson([0.0, 1.0, 1.0, 0.0], [1.0, 3.0, 2.0, 1.0])
+    )
+
+
+@pytest.fixture
+def scenario_cohort(manager, make_cohort, make_user, activity):
+    ana, ben, cai = (make_user(name=n) for n in ("Ana", "Ben", "Cai"))
+    activity.scenario(ana, "careful", "ship")
+    activity.scenario(ana, "rush", number=2)
+    activity.scenario(ben, "careful", "wait", "recover")
+    activity.scenario(cai, "ask")  # stands at the detour, unfinished
+    return make_cohort(manager, members=[ana, ben, cai])
+
+
+def test_scenario_analysis_counts_reach_choices_endings_and_stops(app, scenario_cohort):
+    with app.app_context(), new_session() as session:
+        scenario = get_catalog().scenarios["fixture-scenario"]
+        analysis = analyse_scenario(session, scenario, member_ids(scenario_cohort.id))
+    assert (analysis.runs, analysis.learners, analysis.unfinished) == (4, 3, 1)
+    steps = {stats.step.id: stats for stats in analysis.steps}
+    assert [stats.step.id for stats in analysis.steps] == ["kickoff", "checklist", "detour"]
+    kickoff = {c.choice.id: (c.count, c.share) for c in steps["kickoff"].choices}
+    assert kickoff == {"careful": (2, 0.5), "ask": (1, 0.25), "rush": (1, 0.25)}
+    assert steps["kickoff"].learners == 3
+    assert steps["checklist"].learners == 2
+    assert (steps["detour"].learners, steps["detour"].stopped_here) == (2, 1)
+    endings = {stats.ending.id: (stats.runs, stats.learners) for stats in analysis.endings}
+    assert endings == {"success": (1, 1), "muddle": (1, 1), "stumble": (1, 1)}
+
+
+def test_scenario_page_shows_shares_and_where_runs_stopped(client, scenario_cohort):
+    page = client.get(f"/manage/cohorts/{scenario_cohort.id}/scenarios/fixture-scenario").text
+    assert "4 runs by 3 learners; 1 unfinished." in page
+    assert (
+        '<th scope="row">Check the release checklist</th><td>2.0</td><td>2</td><td>50%</td>' in page
+    )
+    assert "Where unfinished runs stand" in page
+    assert "A smooth release" in page

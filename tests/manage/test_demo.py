@@ -1,0 +1,73 @@
+"""``course demo``: a demo cohort at varied stages, on a fresh database, as often as asked."""
+
+import re
+
+from sqlalchemy import func, select
+
+from course.config import REPOSITORY_ROOT
+from course.db import new_session
+from course.manage.models import Cohort, CohortMember
+from course.progress.models import LessonProgress, QuizAnswer, QuizAttempt, ScenarioRun
+from tests.conftest import post_form
+
+
+def run_demo(app, *args):
+    result = app.test_cli_runner().invoke(args=["demo", *args])
+    assert result.exit_code == 0, result.output
+    password = re.search(
+        r"Password \(for the manager and every demo learner\): (\S+)", result.output
+    )
+    assert "Sign in as the demo manager: demo.manager@example.com" in result.output
+    return password.group(1)
+
+
+def count(session, query):
+    return session.scalar(select(func.count()).select_from(query.subquery()))
+
+
+def test_demo_fills_a_fresh_migrated_database_and_runs_again(make_app, tmp_path):
+    app = make_app(
+        DATABASE_URL=f"sqlite:///{tmp_path / 'fresh.db'}", CONTENT_DIR=str(REPOSITORY_ROOT)
+    )
+    assert app.test_cli_runner().invoke(args=["db", "upgrade"]).exit_code == 0
+    run_demo(app, "--learners", "40", "--seed", "4")
+    password = run_demo(app, "--learners", "5")
+    with app.app_context(), new_session() as session:
+        cohorts = session.scalars(select(Cohort).order_by(Cohort.id)).all()
+        assert len(cohorts) == 2
+        sizes = [
+            count(session, select(CohortMember).where(CohortMember.cohort_id == c.id))
+            for c in cohorts
+        ]
+        assert sizes == [40, 5]
+        first = select(CohortMember.user_id).where(CohortMember.cohort_id == cohorts[0].id)
+        started = count(
+            session,
+            select(LessonProgress.user_id).where(LessonProgress.user_id.in_(first)).distinct(),
+        )
+        assert 0 < started < 40  # some have not started
+        attempts = session.scalars(select(QuizAttempt).where(QuizAttempt.user_id.in_(first))).all()
+        assert any(a.is_passed for a in attempts)
+        assert any(not a.is_passed for a in attempts)
+        assert session.scalar(select(func.count()).select_from(QuizAnswer)) > 0
+        runs = session.scalars(select(ScenarioRun).where(ScenarioRun.user_id.in_(first))).all()
+        assert any(run.finished_at is None for run in runs)
+        assert any(run.finished_at is not None for run in runs)
+    # The printed password signs the manager in, and the cohort pages work.
+    client = app.test_client()
+    response = post_form(
+        client, "/login", {"email": "demo.manager@example.com", "password": password}
+    )
+    assert response.status_code == 302
+    page = client.get(f"/manage/cohorts/{cohorts[0].id}")
+    assert page.status_code == 200
+    assert "<strong>40</strong> learners" in page.text
+    assert (
+        client.get(f"/manage/cohorts/{cohorts[0].id}/quizzes/final-assessment").status_code == 200
+    )
+
+
+def test_demo_runs_on_the_test_database_and_course(app):
+    run_demo(app, "--learners", "3")
+    with app.app_context(), new_session() as session:
+        assert count(session, select(CohortMember)) == 3

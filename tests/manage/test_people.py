@@ -1,0 +1,229 @@
+"""Adding learners by email or roster, removing them, and one-time set-password links."""
+
+import io
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import update
+
+from course.auth.models import Role, User
+from course.db import new_session, utcnow
+from course.manage.models import CohortMember, PasswordToken
+from course.manage.roster import MAX_BYTES, MAX_ROWS, RosterError, parse_people
+from course.manage.tokens import token_hash
+from course.progress.models import LessonProgress
+from tests.conftest import post_form
+
+
+@pytest.fixture
+def manager(make_user, enter_as):
+    user = make_user(role=Role.MANAGER)
+    enter_as(user)
+    return user
+
+
+@pytest.fixture
+def cohort(manager, make_cohort):
+    return make_cohort(manager)
+
+
+def member_emails(app, cohort_id):
+    with app.app_context(), new_session() as session:
+        return sorted(
+            session.scalars(
+                User.__table__.select()
+                .with_only_columns(User.email)
+                .join(CohortMember, CohortMember.user_id == User.id)
+                .where(CohortMember.cohort_id == cohort_id)
+            )
+        )
+
+
+def set_password_links(page: str) -> list[str]:
+    return re.findall(r'value="(http://localhost/set-password/[^"]+)" readonly', page)
+
+
+def test_adding_by_email_joins_existing_accounts_and_creates_new_ones(
+    client, cohort, make_user, app
+):
+    make_user(email="known@example.com", name="Kim Known")
+    response = post_form(
+        client,
+        f"/manage/cohorts/{cohort.id}/people/add",
+        {"add-people": "KNOWN@example.com\nAda Lovelace, ada@example.com\ngrace.hopper@x.org"},
+    )
+    assert response.status_code == 200
+    page = response.text
+    assert "Kim Known" in page
+    links = set_password_links(page)
+    assert len(links) == 2
+    assert "Ada Lovelace (ada@example.com)" in page
+    assert "Grace Hopper (grace.hopper@x.org)" in page  # a name from the email
+    assert member_emails(app, cohort.id) == [
+        "ada@example.com",
+        "grace.hopper@x.org",
+        "known@example.com",
+    ]
+    with app.app_context(), new_session() as session:
+        ada = session.query(User).filter_by(email="ada@example.com").one()
+        assert ada.password_hash is None
+        assert ada.role == Role.LEARNER
+        stored = session.query(PasswordToken).filter_by(user_id=ada.id).one()
+    tokens = {link.rsplit("/", 1)[1] for link in links}
+    assert stored.token_hash not in tokens  # only a hash is kept
+    assert stored.token_hash in {token_hash(token) for token in tokens}
+    # Adding the same people again reports them as already in.
+    again = post_form(
+        client, f"/manage/cohorts/{cohort.id}/people/add", {"add-people": "ada@example.com"}
+    )
+    assert "<strong>1</strong> already in the cohort" in again.text
+    assert set_password_links(again.text) == []
+
+
+def test_bad_rows_are_a_400_with_their_row_numbers(client, cohort, app):
+    response = post_form(
+        client,
+        f"/manage/cohorts/{cohort.id}/people/add",
+        {"add-people": "Ada, ada@example.com\nBob, bob@\n\nCy, \n"},
+    )
+    assert response.status_code == 400
+    assert "Row 2: &#39;bob@&#39; is not an email address." in response.text
+    assert "Row 4: no email." in response.text
+    assert member_emails(app, cohort.id) == []  # nothing is added from a list with errors
+
+
+def test_roster_import_reads_name_email_with_or_without_header(client, cohort, app):
+    roster = "\ufeffName,Email\r\nAda Lovelace,ada@example.com\r\nAlan Turing,alan@example.com\r\n"
+    response = post_form(
+        client,
+        f"/manage/cohorts/{cohort.id}/people/import",
+        {"roster-roster": (io.BytesIO(roster.encode()), "roster.csv")},
+    )
+    assert response.status_code == 200
+    assert len(set_password_links(response.text)) == 2
+    headless = "Joan Clarke,joan@example.com\n"
+    post_form(
+        client,
+        f"/manage/cohorts/{cohort.id}/people/import",
+        {"roster-roster": (io.BytesIO(headless.encode()), "roster.csv")},
+    )
+    assert member_emails(app, cohort.id) == [
+        "ada@example.com",
+        "alan@example.com",
+        "joan@example.com",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"name,email\nAda,not-an-email\n", "Row 2: &#39;not-an-email&#39; is not an email"),
+        (b"\xff\xfe\x00bad", "The file is not UTF-8 text"),
+        (b"x" * (MAX_BYTES + 1), "The file is larger than 100 KB"),
+        (b"name,email\n", "The list is empty"),
+        (b"Ada,ada@example.com,extra\n", "Row 1: 3 columns; use two, name and email."),
+    ],
+)
+def test_bad_rosters_are_refused_with_a_message(client, cohort, app, content, message):
+    response = post_form(
+        client,
+        f"/manage/cohorts/{cohort.id}/people/import",
+        {"roster-roster": (io.BytesIO(content), "roster.csv")},
+    )
+    assert response.status_code == 400
+    assert message in response.text
+    assert member_emails(app, cohort.id) == []
+
+
+def test_a_roster_is_capped_in_rows():
+    text = "".join(f"P{n},p{n}@example.com\n" for n in range(MAX_ROWS + 1))
+    with pytest.raises(RosterError, match=f"Row {MAX_ROWS + 1}: a list may hold at most"):
+        parse_people(text)
+
+
+def test_removing_a_learner_keeps_their_records(client, cohort, make_user, app, activity):
+    learner = make_user(name="Rita Removed")
+    post_form(client, f"/manage/cohorts/{cohort.id}/people/add", {"add-people": learner.email})
+    activity.lessons(learner, "welcome")
+    response = post_form(client, f"/manage/cohorts/{cohort.id}/learners/{learner.id}/remove")
+    assert response.status_code == 302
+    assert "Rita Removed is no longer in" in client.get(response.headers["Location"]).text
+    assert member_emails(app, cohort.id) == []
+    with app.app_context(), new_session() as session:
+        assert session.query(LessonProgress).filter_by(user_id=learner.id).count() == 1
+        assert session.get(User, learner.id) is not None
+    again = post_form(client, f"/manage/cohorts/{cohort.id}/learners/{learner.id}/remove")
+    assert again.status_code == 404
+
+
+def add_newcomer(client, cohort, email="nia@example.com"):
+    page = post_form(
+        client, f"/manage/cohorts/{cohort.id}/people/add", {"add-people": f"Nia New, {email}"}
+    ).text
+    [link] = set_password_links(page)
+    return link.removeprefix("http://localhost")
+
+
+def test_set_password_link_sets_the_password_once_and_signs_in(client, cohort, app):
+    path = add_newcomer(client, cohort)
+    newcomer = app.test_client()
+    page = newcomer.get(path)
+    assert page.status_code == 200
+    assert "Choose a password for nia@example.com" in page.text
+    weak = post_form(newcomer, path, {"password": "password123", "confirm": "password123"})
+    assert weak.status_code == 400
+    assert "Choose a less common password." in weak.text
+    good = "a sturdy passphrase 9"
+    response = post_form(newcomer, path, {"password": good, "confirm": good})
+    assert response.status_code == 302
+    assert "Nia New" in newcomer.get("/").text  # signed in
+    used = app.test_client().get(path)
+    assert used.status_code == 404
+    assert "This link does not work." in used.text
+    # The password works for signing in.
+    other = app.test_client()
+    signed = post_form(other, "/login", {"email": "nia@example.com", "password": good})
+    assert signed.status_code == 302
+
+
+def test_unknown_used_and_expired_links_read_the_same(client, cohort, app):
+    expired = add_newcomer(client, cohort, "old@example.com")
+    with app.app_context(), new_session(write=True) as session:
+        session.execute(update(PasswordToken).values(expires_at=utcnow() - timedelta(minutes=1)))
+        session.commit()
+    visitor = app.test_client()
+    pages = [visitor.get(expired), visitor.get("/set-password/" + "x" * 43)]
+    assert {page.status_code for page in pages} == {404}
+    bodies = {page.text.split("<main")[1] for page in pages}
+    assert len(bodies) == 1
+    assert "old@example.com" not in bodies.pop()
+
+
+def test_a_new_link_replaces_the_old_and_only_for_accounts_without_password(
+    client, cohort, app, make_user
+):
+    first = add_newcomer(client, cohort)
+    with app.app_context(), new_session() as session:
+        nia = session.query(User).filter_by(email="nia@example.com").one()
+    response = post_form(client, f"/manage/cohorts/{cohort.id}/learners/{nia.id}/password-link")
+    assert response.status_code == 200
+    [second] = set_password_links(response.text)
+    assert app.test_client().get(first).status_code == 404
+    assert app.test_client().get(second.removeprefix("http://localhost")).status_code == 200
+    secured = make_user()
+    post_form(client, f"/manage/cohorts/{cohort.id}/people/add", {"add-people": secured.email})
+    refused = post_form(client, f"/manage/cohorts/{cohort.id}/learners/{secured.id}/password-link")
+    assert refused.status_code == 403
+
+
+def test_details_can_be_changed(client, cohort, app):
+    response = post_form(
+        client,
+        f"/manage/cohorts/{cohort.id}/details",
+        {"details-name": "Renamed", "details-starts_on": "", "details-due_on": "2030-01-31"},
+    )
+    assert response.status_code == 302
+    page = client.get(f"/manage/cohorts/{cohort.id}").text
+    assert "<h1>Renamed</h1>" in page
+    assert "due 31 Jan 2030" in page
