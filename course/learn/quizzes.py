@@ -123,7 +123,7 @@ def quiz(slug: str):
     )
 
 
-@bp.get("/quizzes/<slug>/attempts/<int:attempt_id>")
+@bp.get("/quizzes/<slug>/attempts/<id:attempt_id>")
 @login_required
 def attempt(slug: str, attempt_id: int):
     """Review a submitted attempt: score, answers, right answers and feedback."""

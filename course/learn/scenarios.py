@@ -106,7 +106,7 @@ def choose_in_scenario(slug: str):
     return redirect(url_for("learn.scenario", slug=slug))
 
 
-@bp.get("/scenarios/<slug>/runs/<int:run_id>")
+@bp.get("/scenarios/<slug>/runs/<id:run_id>")
 @login_required
 def scenario_run(slug: str, run_id: int):
     """Show a run: its ending, score and debrief, and the whole path taken."""

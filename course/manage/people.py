@@ -23,7 +23,7 @@ from course.manage.enrolment import enrol_people
 from course.manage.forms import AddLearnersForm, AddManagerForm, CohortForm, RosterForm
 from course.manage.roster import MAX_BYTES, MAX_ROWS, RosterError, decode_upload, parse_people
 from course.manage.tokens import TOKEN_LIFETIME, issue_password_tokens
-from course.manage.views import COHORT, ID, bp, load_cohort
+from course.manage.views import COHORT, bp, load_cohort
 
 
 def _people_page(cohort, status: int = 200, **forms):
@@ -108,7 +108,7 @@ def import_roster(cohort_id: int):
     return _people_page(cohort, 400, roster_form=form)
 
 
-@bp.post(COHORT + "/learners/<" + ID + ":user_id>/remove")
+@bp.post(COHORT + "/learners/<id:user_id>/remove")
 @manager_required
 def remove_learner(cohort_id: int, user_id: int):
     """Take a learner out of the cohort; what they did stays recorded."""
@@ -122,7 +122,7 @@ def remove_learner(cohort_id: int, user_id: int):
     return redirect(url_for("manage.people", cohort_id=cohort.id))
 
 
-@bp.post(COHORT + "/learners/<" + ID + ":user_id>/password-link")
+@bp.post(COHORT + "/learners/<id:user_id>/password-link")
 @manager_required
 def password_link(cohort_id: int, user_id: int):
     """Make a new set-password link for a member who has not set a password yet."""

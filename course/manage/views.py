@@ -43,8 +43,7 @@ bp = Blueprint("manage", __name__)
 
 # No row has an id beyond a 32-bit INTEGER column; the route turns a larger
 # number in the address into a 404 before it can reach the database.
-ID = "int(max=2147483647)"
-COHORT = "/manage/cohorts/<" + ID + ":cohort_id>"
+COHORT = "/manage/cohorts/<id:cohort_id>"
 
 
 def load_cohort(cohort_id: int) -> Cohort:
@@ -145,7 +144,7 @@ def new_invite(cohort_id: int):
     return redirect(url_for("manage.cohort", cohort_id=cohort.id, _anchor="invite"))
 
 
-@bp.get(COHORT + "/learners/<" + ID + ":user_id>")
+@bp.get(COHORT + "/learners/<id:user_id>")
 @manager_required
 def learner(cohort_id: int, user_id: int):
     """Show one learner's items, quiz attempts and scenario paths."""

@@ -8,10 +8,11 @@ import re
 import secrets
 from pathlib import Path
 
-from flask import Blueprint, Flask, current_app, g, render_template, request, url_for
+from flask import Blueprint, Flask, abort, current_app, g, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.routing import IntegerConverter
 
 from course.db import get_session
 
@@ -56,6 +57,21 @@ def healthz():
 
 
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+class RecordIdConverter(IntegerConverter):
+    """``<id:name>``: a database id, so one no column can hold is a 404, not an overflow."""
+
+    def __init__(self, url_map):
+        super().__init__(url_map, min=1, max=2**31 - 1)
+
+
+def _refuse_nul_characters() -> None:
+    # No text anyone types holds a NUL, and PostgreSQL refuses to store one.
+    for values in (request.args, request.form):
+        for key, value in values.items(multi=True):
+            if "\x00" in key or "\x00" in value:
+                abort(400, "The request holds a character that is not allowed (NUL).")
 
 
 def _assign_request_id() -> None:
@@ -142,8 +158,10 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["static_url"] = lambda filename: url_for(
         "static", filename=filename, v=versions.get(filename)
     )
+    app.url_map.converters["id"] = RecordIdConverter
     app.register_blueprint(bp)
     app.before_request(_assign_request_id)
+    app.before_request(_refuse_nul_characters)
     app.after_request(_add_security_headers)
     app.register_error_handler(CSRFError, _handle_csrf_error)
     app.register_error_handler(HTTPException, _handle_http_error)
