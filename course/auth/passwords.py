@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from zxcvbn import zxcvbn
 
 MIN_LENGTH = 10
 MAX_LENGTH = 256
@@ -15,9 +16,14 @@ MIN_STRENGTH = 2
 STRENGTH_CHECK_CHARS = 64
 
 _hasher = PasswordHasher()
-# A hash to verify against when the account does not exist, so that a sign-in
-# for an unknown email takes as long as one with a wrong password.
-_DUMMY_HASH = _hasher.hash("not a real password, only for timing")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash to verify against when the account does not exist, so that a sign-in
+    for an unknown email takes as long as one with a wrong password (made once, on
+    first use, since hashing is deliberately slow)."""
+    return _hasher.hash("not a real password, only for timing")
 
 
 def hash_password(password: str) -> str:
@@ -28,7 +34,7 @@ def hash_password(password: str) -> str:
 def verify_password(password_hash: str | None, password: str) -> bool:
     """Tell whether ``password`` matches ``password_hash`` (None: no password set)."""
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
+        return _hasher.verify(password_hash or _dummy_hash(), password) and bool(password_hash)
     except (VerificationError, InvalidHashError):
         return False
 
@@ -43,6 +49,10 @@ def password_problem(password: str, *, user_inputs: tuple[str, ...] = ()) -> str
         return f"Use at least {MIN_LENGTH} characters."
     if len(password) > MAX_LENGTH:
         return f"Use at most {MAX_LENGTH} characters."
+    # Imported here: its word lists take a noticeable share of start-up, and only
+    # the few requests that set a password need them.
+    from zxcvbn import zxcvbn
+
     verdict = zxcvbn(password[:STRENGTH_CHECK_CHARS], user_inputs=[u for u in user_inputs if u])
     if verdict["score"] < MIN_STRENGTH:
         reason = verdict["feedback"].get("warning") or "It is too easy to guess."
