@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 REPOSITORY_ROOT = Path(__file__).resolve().parent.parent
@@ -69,6 +70,10 @@ def _fill_derived(app) -> None:
     config["REMEMBER_COOKIE_HTTPONLY"] = True
     config["REMEMBER_COOKIE_SAMESITE"] = "Lax"
     config["PREFERRED_URL_SCHEME"] = "https" if config["SECURE_COOKIES"] else "http"
+    # A sign-in lasts two weeks from signing in, however busy: the cookie is not
+    # rewritten on every response, which also spares each page a signature.
+    config["PERMANENT_SESSION_LIFETIME"] = timedelta(days=14)
+    config["SESSION_REFRESH_EACH_REQUEST"] = False
     # A CSRF token lives as long as the session: learners leave a quiz open for hours.
     config["WTF_CSRF_TIME_LIMIT"] = None
 

@@ -1,170 +1,126 @@
-"""Per kind of outline item: how its records are fetched in bulk and read as a status.
+"""Per kind of outline item: the records that tell its status, and how to read them.
 
-Each kind is one small class; a new kind of item adds one class here.
+Each kind is one small class holding its part of a single UNION ALL query, so the
+whole course's state for any number of learners comes back in one round trip. The
+SQL is written out (and parsed once) because this runs on every page a learner
+opens; building it from expression objects each time cost more than running it.
+A new kind of item adds one class here.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Float, Integer, String, bindparam, column, text
+from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
 from course.content.model import Catalog, OutlineItem
-from course.progress.models import LessonProgress, QuizAttempt, ScenarioRun
+from course.db import UTCDateTime
 from course.progress.status import ItemState, Status
 
-Facts = dict[int, dict[tuple[str, str], Any]]
+Facts = dict[int, dict[tuple[str, str], Row]]
+
+# Every kind's query answers with these columns, one row per learner and item.
+FACT_COLUMNS = (
+    column("kind", String),
+    column("user_id", Integer),
+    column("slug", String),
+    column("records", Integer),  # lesson rows, quiz attempts or scenario runs
+    column("best_score", Float),
+    column("last_at", UTCDateTime()),
+    column("done_at", UTCDateTime()),
+    column("unfinished", Integer),
+    column("ending_title", String),
+)
 
 
 class LessonKind:
     name = "lesson"
+    sql = """
+        SELECT 'lesson' AS kind, user_id, lesson_slug AS slug, 1 AS records,
+               NULL AS best_score, last_opened_at AS last_at, completed_at AS done_at,
+               0 AS unfinished, NULL AS ending_title
+        FROM lesson_progress WHERE user_id IN :user_ids
+    """
 
-    def fetch(self, session: Session, user_ids) -> Facts:
-        facts: Facts = defaultdict(dict)
-        rows = session.execute(
-            select(
-                LessonProgress.user_id,
-                LessonProgress.lesson_slug,
-                LessonProgress.last_opened_at,
-                LessonProgress.completed_at,
-            ).where(LessonProgress.user_id.in_(user_ids))
-        )
-        for user_id, slug, last_opened_at, completed_at in rows:
-            facts[user_id][(self.name, slug)] = (last_opened_at, completed_at)
-        return facts
-
-    def state(self, catalog: Catalog, item: OutlineItem, fact) -> ItemState:
+    def state(self, catalog: Catalog, item: OutlineItem, fact: Row | None) -> ItemState:
         if fact is None:
             return ItemState(item=item, status=Status.NOT_STARTED, is_done=False)
-        last_opened_at, completed_at = fact
+        completed_at = fact.done_at
         return ItemState(
             item=item,
             status=Status.COMPLETED if completed_at else Status.IN_PROGRESS,
             is_done=completed_at is not None,
-            last_activity_at=max(filter(None, (last_opened_at, completed_at))),
+            last_activity_at=max(filter(None, (fact.last_at, completed_at))),
             done_at=completed_at,
         )
 
 
-@dataclass(frozen=True)
-class QuizFacts:
-    attempts: int
-    best_score: float
-    last_submitted_at: datetime
-    first_passed_at: datetime | None
-
-
 class QuizKind:
     name = "quiz"
+    sql = """
+        SELECT 'quiz', user_id, quiz_slug, COUNT(*), MAX(score), MAX(submitted_at),
+               MIN(CASE WHEN is_passed THEN submitted_at END), 0, NULL
+        FROM quiz_attempt WHERE user_id IN :user_ids
+        GROUP BY user_id, quiz_slug
+    """
 
-    def fetch(self, session: Session, user_ids) -> Facts:
-        facts: Facts = defaultdict(dict)
-        rows = session.execute(
-            select(
-                QuizAttempt.user_id,
-                QuizAttempt.quiz_slug,
-                func.count(),
-                func.max(QuizAttempt.score),
-                func.max(QuizAttempt.submitted_at),
-                func.min(case((QuizAttempt.is_passed, QuizAttempt.submitted_at))),
-            )
-            .where(QuizAttempt.user_id.in_(user_ids))
-            .group_by(QuizAttempt.user_id, QuizAttempt.quiz_slug)
-        )
-        for user_id, slug, attempts, best, last_at, passed_at in rows:
-            facts[user_id][(self.name, slug)] = QuizFacts(
-                attempts, best, _aware(last_at), _aware(passed_at)
-            )
-        return facts
-
-    def state(self, catalog: Catalog, item: OutlineItem, fact: QuizFacts | None) -> ItemState:
-        quiz = catalog.quizzes[item.slug]
+    def state(self, catalog: Catalog, item: OutlineItem, fact: Row | None) -> ItemState:
+        max_attempts = catalog.quizzes[item.slug].max_attempts
         if fact is None:
             return ItemState(
-                item=item, status=Status.NOT_STARTED, is_done=False, max_attempts=quiz.max_attempts
+                item=item, status=Status.NOT_STARTED, is_done=False, max_attempts=max_attempts
             )
-        if fact.first_passed_at is not None:
+        if fact.done_at is not None:
             status = Status.PASSED
-        elif quiz.max_attempts is not None and fact.attempts >= quiz.max_attempts:
+        elif max_attempts is not None and fact.records >= max_attempts:
             status = Status.OUT_OF_ATTEMPTS
         else:
             status = Status.ATTEMPTED
         return ItemState(
             item=item,
             status=status,
-            is_done=fact.first_passed_at is not None,
+            is_done=fact.done_at is not None,
             best_score=fact.best_score,
-            attempts_used=fact.attempts,
-            max_attempts=quiz.max_attempts,
-            last_activity_at=fact.last_submitted_at,
-            done_at=fact.first_passed_at,
+            attempts_used=fact.records,
+            max_attempts=max_attempts,
+            last_activity_at=fact.last_at,
+            done_at=fact.done_at,
         )
-
-
-@dataclass(frozen=True)
-class ScenarioFacts:
-    runs: int
-    unfinished: int
-    best_score: float | None
-    best_ending: str | None
-    last_activity_at: datetime
-    first_passed_at: datetime | None
 
 
 class ScenarioKind:
     name = "scenario"
+    # One row per learner and scenario: the best finished run, with the totals
+    # of all their runs alongside from window functions.
+    sql = """
+        SELECT 'scenario', user_id, scenario_slug, runs,
+               CASE WHEN runs > unfinished THEN score END,
+               last_at, passed_at, unfinished,
+               CASE WHEN runs > unfinished THEN ending_title END
+        FROM (
+            SELECT user_id, scenario_slug, score, ending_title,
+                   COUNT(*) OVER learner_runs AS runs,
+                   SUM(CASE WHEN finished_at IS NULL THEN 1 ELSE 0 END)
+                       OVER learner_runs AS unfinished,
+                   MAX(updated_at) OVER learner_runs AS last_at,
+                   MIN(CASE WHEN is_passed THEN finished_at END) OVER learner_runs AS passed_at,
+                   ROW_NUMBER() OVER (
+                       PARTITION BY user_id, scenario_slug
+                       ORDER BY finished_at IS NULL, score DESC, finished_at
+                   ) AS best_first
+            FROM scenario_run WHERE user_id IN :user_ids
+            WINDOW learner_runs AS (PARTITION BY user_id, scenario_slug)
+        ) AS ranked
+        WHERE best_first = 1
+    """
 
-    def fetch(self, session: Session, user_ids) -> Facts:
-        run = ScenarioRun
-        partition = {"partition_by": (run.user_id, run.scenario_slug)}
-        # One row per learner and scenario: its best finished run, with the
-        # partition's totals alongside, so no query runs per learner.
-        ranked = (
-            select(
-                run.user_id,
-                run.scenario_slug,
-                func.count().over(**partition).label("runs"),
-                func.sum(case((run.finished_at.is_(None), 1), else_=0))
-                .over(**partition)
-                .label("unfinished"),
-                func.max(run.updated_at).over(**partition).label("last_at"),
-                func.min(case((run.is_passed, run.finished_at)))
-                .over(**partition)
-                .label("passed_at"),
-                run.score,
-                run.ending_title,
-                func.row_number()
-                .over(
-                    **partition,
-                    order_by=(run.finished_at.is_(None), run.score.desc(), run.finished_at),
-                )
-                .label("rank"),
-            )
-            .where(run.user_id.in_(user_ids))
-            .subquery()
-        )
-        facts: Facts = defaultdict(dict)
-        rows = session.execute(select(ranked).where(ranked.c.rank == 1))
-        for row in rows:
-            finished = row.runs - row.unfinished
-            facts[row.user_id][(self.name, row.scenario_slug)] = ScenarioFacts(
-                runs=row.runs,
-                unfinished=row.unfinished,
-                best_score=row.score if finished else None,
-                best_ending=row.ending_title if finished else None,
-                last_activity_at=_aware(row.last_at),
-                first_passed_at=_aware(row.passed_at),
-            )
-        return facts
-
-    def state(self, catalog: Catalog, item: OutlineItem, fact: ScenarioFacts | None) -> ItemState:
+    def state(self, catalog: Catalog, item: OutlineItem, fact: Row | None) -> ItemState:
         if fact is None:
             return ItemState(item=item, status=Status.NOT_STARTED, is_done=False)
-        if fact.first_passed_at is not None:
+        if fact.done_at is not None:
             status = Status.FINISHED
         elif fact.unfinished:
             status = Status.IN_PROGRESS
@@ -173,36 +129,33 @@ class ScenarioKind:
         return ItemState(
             item=item,
             status=status,
-            is_done=fact.first_passed_at is not None,
+            is_done=fact.done_at is not None,
             best_score=fact.best_score,
-            attempts_used=fact.runs,
-            last_activity_at=fact.last_activity_at,
-            done_at=fact.first_passed_at,
-            ending_title=fact.best_ending,
+            attempts_used=fact.records,
+            last_activity_at=fact.last_at,
+            done_at=fact.done_at,
+            ending_title=fact.ending_title,
         )
 
 
-def _aware(value):
-    """Window and aggregate results bypass the column type; restore UTC where SQLite drops it."""
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    if value is not None and value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value
-
-
 ITEM_KINDS = {kind.name: kind for kind in (LessonKind(), QuizKind(), ScenarioKind())}
+FACTS_QUERY = (
+    text(" UNION ALL ".join(kind.sql for kind in ITEM_KINDS.values()))
+    .bindparams(bindparam("user_ids", expanding=True))
+    .columns(*FACT_COLUMNS)
+)
 
 
-def fetch_facts(session: Session, catalog: Catalog, user_ids) -> Facts:
-    """Return every learner's facts for every kind, one query per kind."""
-    merged: Facts = defaultdict(dict)
-    for kind in ITEM_KINDS.values():
-        for user_id, facts in kind.fetch(session, user_ids).items():
-            merged[user_id].update(facts)
-    return merged
+def fetch_facts(session: Session, catalog: Catalog, user_ids: list[int]) -> Facts:
+    """Return every learner's facts for every kind of item, in one query."""
+    facts: Facts = defaultdict(dict)
+    if not user_ids:
+        return facts
+    for row in session.execute(FACTS_QUERY, {"user_ids": user_ids}):
+        facts[row.user_id][(row.kind, row.slug)] = row
+    return facts
 
 
-def state_for(catalog: Catalog, item: OutlineItem, fact) -> ItemState:
+def state_for(catalog: Catalog, item: OutlineItem, fact: Any) -> ItemState:
     """Read one item's status from its facts (None: nothing recorded)."""
     return ITEM_KINDS[item.kind].state(catalog, item, fact)

@@ -1,8 +1,8 @@
 """Where learners stand: every outline item's state and the course's, from one service.
 
 The outline, ``/progress``, the certificate and the manager's reports all read
-``progress_for_learners``, so they cannot disagree. It runs one query per kind
-of record for any number of learners.
+``progress_for_learners``, so they cannot disagree. It runs one query for any
+number of learners.
 """
 
 from __future__ import annotations
