@@ -31,6 +31,7 @@ SETTINGS: dict[str, tuple[object, object]] = {
     "HSTS": (False, _as_bool),
     "MAX_CONTENT_LENGTH": (1024 * 1024, int),
     "LOGIN_LIMIT": ("10 per minute;50 per hour", str),
+    "REGISTER_LIMIT": ("20 per hour", str),
 }
 
 REGISTRATION_MODES = ("open", "invite", "closed")

@@ -29,6 +29,10 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_LIMIT"]
 
 
+def _register_limit() -> str:
+    return current_app.config["REGISTER_LIMIT"]
+
+
 def _email_key() -> str:
     return "email:" + accounts.normalise_email(request.form.get("email", ""))[:254]
 
@@ -45,6 +49,9 @@ def start_session(db, user) -> None:
 
 
 @bp.route("/register", methods=["GET", "POST"])
+# Sign-up must say when an email is taken (there is no mail to say it instead),
+# so it is throttled per address to keep that from becoming a lookup service.
+@limiter.limit(_register_limit, methods=["POST"])
 def register():
     """Create a learner account and sign it in; after an invite link, join its cohort too."""
     # Imported here, not at the top: the manage views import this module.

@@ -209,3 +209,12 @@ def test_secure_cookies_and_hsts_when_served_over_https(make_app, make_user):
     assert app.config["SESSION_COOKIE_SECURE"] is True
     response = app.test_client().get("/", base_url="https://course.example")
     assert "max-age=31536000" in response.headers["Strict-Transport-Security"]
+
+
+def test_sign_up_is_throttled_per_address(make_app):
+    app = make_app(RATELIMIT_ENABLED=True, REGISTER_LIMIT="2 per hour")
+    client = app.test_client()
+    statuses = [
+        register(client, email=f"prober{n}@example.com", password="x").status_code for n in range(3)
+    ]
+    assert statuses == [200, 200, 429]
