@@ -10,7 +10,7 @@ from course.db import new_session
 from course.manage.cohorts import member_ids
 from course.manage.quiz_analysis import analyse_quiz, discrimination
 from course.manage.scenario_analysis import analyse_scenario
-from tests.manage.conftest import RIGHT, WRONG
+from tests.conftest import RIGHT, WRONG
 
 
 def pearson(xs, ys):

@@ -15,7 +15,7 @@ from course.manage.export import safe_cell
 from course.manage.matrix import risk_flags
 from course.progress.state import LearnerProgress
 from course.progress.status import ItemState, Status
-from tests.manage.conftest import RIGHT, WRONG
+from tests.conftest import RIGHT, WRONG
 
 TODAY = utcnow().date()
 

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import event
 
 from course.auth.models import Role
-from tests.manage.conftest import RIGHT, WRONG
+from tests.conftest import RIGHT, WRONG
 
 PAGES = [
     "/manage/",

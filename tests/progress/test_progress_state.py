@@ -11,19 +11,7 @@ from course.progress.quizzes import submit_attempt
 from course.progress.scenarios import choose, runs_of, start_run
 from course.progress.state import progress_for_learner, progress_for_learners
 from course.progress.status import Status
-
-RIGHT = {
-    "pick-one": "intern",
-    "pick-many": frozenset({"checklist", "calendar"}),
-    "is-accountable": False,
-    "who-does-it": {"capstone": "intern", "checklist": "coordinator"},
-}
-WRONG = {
-    "pick-one": "coordinator",
-    "pick-many": frozenset({"roadmap"}),
-    "is-accountable": True,
-    "who-does-it": {"capstone": "coordinator", "checklist": "intern"},
-}
+from tests.conftest import RIGHT, WRONG
 
 
 @pytest.fixture

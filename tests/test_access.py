@@ -1,8 +1,9 @@
-"""Every manager route, the invite and set-password pages, and the review pages, for every role.
+"""Every route of the app, for every role: who gets what.
 
 A cohort is visible to its managers and to admins only; to anyone else it does
 not exist (404). Learners see no manager page (403); signed-out visitors are
-sent to sign in (302).
+sent to sign in (302). A route missing from the table fails
+``test_every_route_has_an_entry``, so nothing new ships unchecked.
 """
 
 import io
@@ -15,8 +16,8 @@ from course.db import new_session, utcnow
 from course.manage.cohorts import join_cohort, remove_member
 from course.manage.models import Cohort
 from course.manage.tokens import issue_password_tokens
-from tests.conftest import post_form
-from tests.manage.conftest import RIGHT
+from course.progress.certificates import issue_certificate
+from tests.conftest import RIGHT, post_form
 
 ROLES = ("anonymous", "learner", "other manager", "manager", "admin")
 
@@ -34,6 +35,27 @@ def expect(anonymous, learner, other, manager, admin=None):
 # (method, path, form data or None, expected status per role)
 C = "/manage/cohorts/{cohort}"
 ROUTES = [
+    ("GET", "/", None, expect(200, 200, 200, 200)),
+    ("GET", "/healthz", None, expect(200, 200, 200, 200)),
+    ("GET", "/register", None, expect(200, 302, 302, 302)),
+    ("POST", "/register", {}, expect(200, 302, 302, 302)),
+    ("GET", "/login", None, expect(200, 302, 302, 302)),
+    ("POST", "/login", {}, expect(200, 302, 302, 302)),
+    ("POST", "/logout", {}, expect(302, 302, 302, 302)),
+    ("GET", "/account", None, expect(302, 200, 200, 200)),
+    ("POST", "/account", {"action": "name", "name-name": "New Name"}, expect(302, 302, 302, 302)),
+    ("GET", "/lessons/welcome", None, expect(302, 200, 200, 200)),
+    ("GET", "/lessons/no-such-lesson", None, expect(302, 404, 404, 404)),
+    ("POST", "/lessons/welcome/complete", {}, expect(302, 302, 302, 302)),
+    ("GET", "/quizzes/fixture-quiz", None, expect(302, 200, 200, 200)),
+    ("POST", "/quizzes/fixture-quiz", {}, expect(302, 400, 400, 400)),
+    ("GET", "/scenarios/fixture-scenario", None, expect(302, 200, 200, 200)),
+    ("POST", "/scenarios/fixture-scenario/start", {}, expect(302, 302, 302, 302)),
+    ("POST", "/scenarios/fixture-scenario/choose", {}, expect(302, 400, 400, 400)),
+    ("GET", "/progress", None, expect(302, 200, 200, 200)),
+    ("GET", "/certificate", None, expect(302, 200, 200, 200)),
+    ("GET", "/certificates/{certificate}", None, expect(200, 200, 200, 200)),
+    ("GET", "/certificates/AAAA-BBBB-CCCC", None, expect(404, 404, 404, 404)),
     ("GET", "/manage/", None, expect(302, 403, 200, 200)),
     ("GET", "/manage/cohorts/new", None, expect(302, 403, 200, 200)),
     ("POST", "/manage/cohorts/new", {"name": "Autumn hires"}, expect(302, 403, 302, 302)),
@@ -70,6 +92,7 @@ ROUTES = [
     ("GET", "/join/not-a-code", None, expect(404, 404, 404, 404)),
     ("GET", "/set-password/{token}", None, expect(200, 200, 200, 200)),
     ("GET", "/set-password/not-a-token", None, expect(404, 404, 404, 404)),
+    ("POST", "/set-password/not-a-token", {}, expect(404, 404, 404, 404)),
     ("GET", "/quizzes/fixture-quiz/attempts/{attempt}", None, expect(302, 404, 404, 200)),
     ("GET", "/scenarios/fixture-scenario/runs/{run}", None, expect(302, 404, 404, 200)),
 ]
@@ -109,6 +132,16 @@ def world(app, make_user, make_cohort, activity, password_hash):
         code = session.get(Cohort, cohort.id).invite_code
     attempt = activity.quiz(member, RIGHT)
     run = activity.scenario(member, "careful", "ship")
+    with app.app_context(), new_session(write=True) as session:
+        certificate = issue_certificate(
+            session,
+            user_id=member.id,
+            learner_name=member.name,
+            course_title="Fixture Course",
+            completed_at=utcnow(),
+            now=utcnow(),
+        ).code
+        session.commit()
     ids = {
         "cohort": cohort.id,
         "member": member.id,
@@ -118,6 +151,7 @@ def world(app, make_user, make_cohort, activity, password_hash):
         "token": token,
         "attempt": attempt,
         "run": run,
+        "certificate": certificate,
     }
     users = {"learner": classmate, "other manager": other, "manager": manager, "admin": admin}
     return World(users, ids)
@@ -143,3 +177,31 @@ def test_who_may_use_each_route(client, enter_as, world, role, method, path, dat
     assert response.status_code == expected[role], response.text[:400]
     if response.status_code == 302 and role == "anonymous" and path.startswith("/manage"):
         assert response.headers["Location"].startswith("/login")
+
+
+PLACEHOLDERS = {
+    "cohort": 1,
+    "member": 2,
+    "outsider": 3,
+    "passwordless": 4,
+    "code": "c",
+    "token": "t",
+    "attempt": 5,
+    "run": 6,
+    "certificate": "AAAA-BBBB-CCCC",
+}
+
+
+def test_every_route_has_an_entry(app):
+    adapter = app.url_map.bind("localhost")
+    covered = {
+        (adapter.match(path.format(**PLACEHOLDERS), method=method)[0], method)
+        for method, path, _data, _expected in ROUTES
+    }
+    routes = {
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint != "static"
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+    assert routes - covered == set(), "routes without an entry in ROUTES"
