@@ -37,7 +37,7 @@ bench: $(STAMP_TEST)
 
 lint: $(STAMP_TEST)
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check course tests bench migrations
+	$(BIN)/ruff format --check .
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
