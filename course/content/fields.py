@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -121,19 +121,42 @@ def _looks_numeric(text: str) -> bool:
     return True
 
 
+def _read(
+    source: SourceFile,
+    mapping: YamlMap,
+    key: str,
+    where: str,
+    *,
+    required: bool,
+    is_valid: Callable[[Any], bool],
+    expected: str,
+) -> tuple[bool, Any]:
+    """Return (found and valid, value); report a missing required key or a wrong value."""
+    if key not in mapping:
+        if required:
+            _missing(source, mapping, key, where)
+        return False, None
+    value = mapping[key]
+    if not is_valid(value):
+        _wrong(source, mapping, key, where, expected)
+        return False, None
+    return True, value
+
+
 def read_text(
     source: SourceFile, mapping: YamlMap, key: str, where: str, *, required: bool = True
 ) -> str | None:
     """Return the non-empty text at ``key``; None when absent or wrong."""
-    if key not in mapping:
-        if required:
-            _missing(source, mapping, key, where)
-        return None
-    value = mapping[key]
-    if not isinstance(value, str) or not value.strip():
-        _wrong(source, mapping, key, where, "non-empty text")
-        return None
-    return value.strip()
+    ok, value = _read(
+        source,
+        mapping,
+        key,
+        where,
+        required=required,
+        is_valid=lambda v: isinstance(v, str) and bool(v.strip()),
+        expected="non-empty text",
+    )
+    return value.strip() if ok else None
 
 
 def read_markdown(
@@ -161,20 +184,25 @@ def read_integer(
     required: bool = False,
 ) -> int | None:
     """Return the whole number at ``key`` within bounds; None when absent or wrong."""
-    if key not in mapping:
-        if required:
-            _missing(source, mapping, key, where)
-        return None
-    value = mapping[key]
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int)
-        or (minimum is not None and value < minimum)
-        or (maximum is not None and value > maximum)
-    ):
-        _wrong(source, mapping, key, where, _integer_rule(minimum, maximum))
-        return None
-    return value
+
+    def is_valid(value: Any) -> bool:
+        return (
+            isinstance(value, int)
+            and not isinstance(value, bool)
+            and (minimum is None or value >= minimum)
+            and (maximum is None or value <= maximum)
+        )
+
+    ok, value = _read(
+        source,
+        mapping,
+        key,
+        where,
+        required=required,
+        is_valid=is_valid,
+        expected=_integer_rule(minimum, maximum),
+    )
+    return value if ok else None
 
 
 def _integer_rule(minimum: int | None, maximum: int | None) -> str:
@@ -223,75 +251,80 @@ def read_boolean(
     required: bool = False,
 ) -> bool | None:
     """Return the true/false value at ``key``; ``default`` when absent or wrong."""
-    if key not in mapping:
-        if required:
-            _missing(source, mapping, key, where)
-        return default
-    value = mapping[key]
-    if not isinstance(value, bool):
-        _wrong(source, mapping, key, where, "true or false")
-        return default
-    return value
+    ok, value = _read(
+        source,
+        mapping,
+        key,
+        where,
+        required=required,
+        is_valid=lambda v: isinstance(v, bool),
+        expected="true or false",
+    )
+    return value if ok else default
 
 
 def read_list(
     source: SourceFile, mapping: YamlMap, key: str, where: str, *, required: bool = True
 ) -> YamlList | None:
     """Return the non-empty list at ``key``; None when absent or wrong."""
-    if key not in mapping:
-        if required:
-            _missing(source, mapping, key, where)
-        return None
-    value = mapping[key]
-    if not isinstance(value, YamlList) or not value:
-        _wrong(source, mapping, key, where, "a non-empty list")
-        return None
-    return value
+    ok, value = _read(
+        source,
+        mapping,
+        key,
+        where,
+        required=required,
+        is_valid=lambda v: isinstance(v, YamlList) and bool(v),
+        expected="a non-empty list",
+    )
+    return value if ok else None
 
 
 def read_mapping(
     source: SourceFile, mapping: YamlMap, key: str, where: str, *, required: bool = True
 ) -> YamlMap | None:
     """Return the non-empty mapping at ``key``; None when absent or wrong."""
-    if key not in mapping:
-        if required:
-            _missing(source, mapping, key, where)
-        return None
-    value = mapping[key]
-    if not isinstance(value, YamlMap) or not value:
-        _wrong(source, mapping, key, where, "a non-empty mapping of keys to values")
-        return None
-    return value
+    ok, value = _read(
+        source,
+        mapping,
+        key,
+        where,
+        required=required,
+        is_valid=lambda v: isinstance(v, YamlMap) and bool(v),
+        expected="a non-empty mapping of keys to values",
+    )
+    return value if ok else None
 
 
 def read_identifier(
     source: SourceFile, mapping: YamlMap, key: str, where: str, *, required: bool = True
 ) -> str | None:
     """Return the id at ``key`` (letters, digits, hyphens, underscores); None when wrong."""
-    if key not in mapping:
-        if required:
-            _missing(source, mapping, key, where)
-        return None
-    value = mapping[key]
-    if not isinstance(value, str) or not ID_RE.match(value):
-        _wrong(source, mapping, key, where, f"an id ({ID_RULE})")
-        return None
-    return value
+    ok, value = _read(
+        source,
+        mapping,
+        key,
+        where,
+        required=required,
+        is_valid=lambda v: isinstance(v, str) and bool(ID_RE.match(v)),
+        expected=f"an id ({ID_RULE})",
+    )
+    return value if ok else None
 
 
 def read_slug(
     source: SourceFile, mapping: YamlMap, key: str, where: str, *, required: bool = True
 ) -> str | None:
     """Return the slug at ``key``; None when absent or malformed."""
-    if key not in mapping:
-        if required:
-            _missing(source, mapping, key, where)
-        return None
-    value = mapping[key]
-    if not isinstance(value, str) or not SLUG_RE.match(value):
-        _wrong(source, mapping, key, where, f"a slug ({SLUG_RULE})")
-        return None
-    return value
+    ok, value = _read(
+        source,
+        mapping,
+        key,
+        where,
+        required=required,
+        is_valid=lambda v: isinstance(v, str) and bool(SLUG_RE.match(v)),
+        expected=f"a slug ({SLUG_RULE})",
+    )
+    return value if ok else None
 
 
 def mapping_items(source: SourceFile, items: YamlList, where: str) -> list[tuple[int, YamlMap]]:
