@@ -42,9 +42,10 @@ def header(catalog: Catalog) -> list[str]:
 
 def record(row: LearnerRow, due_on: date | None) -> list[str]:
     """Return one learner's CSV fields."""
+    # Only the people's own words can start like a formula: the rest is ours.
     fields = [
-        row.name,
-        row.email,
+        safe_cell(row.name),
+        safe_cell(row.email),
         str(row.percent),
         "yes" if row.is_complete else "no",
         due_on.isoformat() if due_on else "",
@@ -61,8 +62,7 @@ def cohort_csv(rows: list[LearnerRow], catalog: Catalog, due_on: date | None) ->
     out.write("\ufeff")  # a byte order mark, so spreadsheets read the file as UTF-8
     writer = csv.writer(out)
     writer.writerow([safe_cell(cell) for cell in header(catalog)])
-    for row in rows:
-        writer.writerow([safe_cell(cell) for cell in record(row, due_on)])
+    writer.writerows(record(row, due_on) for row in rows)
     return out.getvalue()
 
 

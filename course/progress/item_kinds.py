@@ -21,6 +21,8 @@ from course.db import UTCDateTime
 from course.progress.status import ItemState, Status
 
 Facts = dict[int, dict[tuple[str, str], Row]]
+# Looked up once: reports read these for every learner and item.
+IN_PROGRESS, COMPLETED = Status.IN_PROGRESS, Status.COMPLETED
 
 # Every kind's query answers with these columns, one row per learner and item.
 FACT_COLUMNS = (
@@ -48,13 +50,12 @@ class LessonKind:
     def state(self, catalog: Catalog, item: OutlineItem, fact: Row | None) -> ItemState:
         if fact is None:
             return ItemState(item=item, status=Status.NOT_STARTED, is_done=False)
-        completed_at = fact.done_at
+        completed_at, last_opened_at = fact.done_at, fact.last_at
+        if completed_at is None:
+            return ItemState(item, IN_PROGRESS, False, last_activity_at=last_opened_at)
+        last_activity_at = max(completed_at, last_opened_at or completed_at)
         return ItemState(
-            item=item,
-            status=Status.COMPLETED if completed_at else Status.IN_PROGRESS,
-            is_done=completed_at is not None,
-            last_activity_at=max(filter(None, (fact.last_at, completed_at))),
-            done_at=completed_at,
+            item, COMPLETED, True, last_activity_at=last_activity_at, done_at=completed_at
         )
 
 
@@ -151,8 +152,9 @@ def fetch_facts(session: Session, catalog: Catalog, user_ids: list[int]) -> Fact
     facts: Facts = defaultdict(dict)
     if not user_ids:
         return facts
-    for row in session.execute(FACTS_QUERY, {"user_ids": user_ids}):
-        facts[row.user_id][(row.kind, row.slug)] = row
+    # .all() fetches every row in one call; iterating the result fetches them one by one.
+    for row in session.execute(FACTS_QUERY, {"user_ids": user_ids}).all():
+        facts[row[1]][row[0], row[2]] = row  # (kind, user_id, slug, ...)
     return facts
 
 

@@ -8,7 +8,7 @@ number of learners.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -72,15 +72,23 @@ def progress_for_learners(
     """Return each learner's progress, reading every kind of record in one query."""
     user_ids = list(user_ids)
     facts = item_kinds.fetch_facts(session, catalog, user_ids)
-    return {user_id: summarise(catalog, facts.get(user_id, {})) for user_id in user_ids}
+    # An item a learner never touched has the same (frozen) state for everyone.
+    untouched = tuple(item_kinds.state_for(catalog, item, None) for item in catalog.items)
+    return {user_id: summarise(catalog, facts.get(user_id, {}), untouched) for user_id in user_ids}
 
 
-def summarise(catalog: Catalog, item_facts: dict) -> LearnerProgress:
-    """Turn one learner's facts (keyed by (kind, slug)) into their progress."""
+def summarise(
+    catalog: Catalog, item_facts: dict, untouched: tuple[ItemState, ...]
+) -> LearnerProgress:
+    """Turn one learner's facts (keyed by (kind, slug)) into their progress.
+
+    ``untouched`` holds each item's state for a learner who has not started it.
+    """
     states: list[ItemState] = []
     blocked_by_earlier = False
-    for item in catalog.items:
-        state = item_kinds.state_for(catalog, item, item_facts.get((item.kind, item.slug)))
+    for index, item in enumerate(catalog.items):
+        fact = item_facts.get((item.kind, item.slug))
+        state = untouched[index] if fact is None else item_kinds.state_for(catalog, item, fact)
         if catalog.course.sequential and blocked_by_earlier:
             state = _locked(state)
         if item.required and not state.is_done:
@@ -101,4 +109,4 @@ def summarise(catalog: Catalog, item_facts: dict) -> LearnerProgress:
 
 
 def _locked(state: ItemState) -> ItemState:
-    return replace(state, is_locked=True)
+    return state._replace(is_locked=True)
