@@ -149,10 +149,6 @@ def begin_write(session: Session) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def get_engine() -> Engine:
-    return current_app.extensions["course_db"]["engine"]
-
-
 def _close_session(_exc) -> None:
     session = g.pop("db_session", None)
     if session is not None:

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from course.content.model import Quiz
@@ -27,15 +27,6 @@ def submitted_attempts(session: Session, user_id: int, slug: str) -> list[QuizAt
             .where(QuizAttempt.user_id == user_id, QuizAttempt.quiz_slug == slug)
             .order_by(QuizAttempt.number)
         )
-    )
-
-
-def attempts_used(session: Session, user_id: int, slug: str) -> int:
-    """Return how many attempts the learner has submitted at a quiz."""
-    return session.scalar(
-        select(func.count())
-        .select_from(QuizAttempt)
-        .where(QuizAttempt.user_id == user_id, QuizAttempt.quiz_slug == slug)
     )
 
 
