@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 
+from flask_login import UserMixin
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
@@ -88,22 +90,48 @@ def end_session(session: Session, token: str) -> None:
     )
 
 
-# Built once: this runs on every request of a signed-in person.
+@dataclass(frozen=True)
+class SignedInUser(UserMixin):
+    """Who is signed in, as every request sees them: read-only, so loading it is cheap.
+
+    Pages that change the account load the ``User`` itself.
+    """
+
+    id: int
+    email: str
+    name: str
+    role: Role
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role in (Role.MANAGER, Role.ADMIN)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+
+# Built once, on the tables rather than the ORM classes, and run on the connection:
+# it runs on every request of a signed-in person, and plain rows are cheaper.
+_users, _sessions = User.__table__.c, AuthSession.__table__.c
 SIGNED_IN_USER = (
-    select(User)
-    .join(AuthSession, AuthSession.user_id == User.id)
+    select(_users.id, _users.email, _users.name, _users.role)
+    .join_from(User.__table__, AuthSession.__table__, _sessions.user_id == _users.id)
     .where(
-        User.id == bindparam("user_id"),
-        AuthSession.token_hash == bindparam("token_hash"),
-        AuthSession.ended_at.is_(None),
+        _users.id == bindparam("user_id"),
+        _sessions.token_hash == bindparam("token_hash"),
+        _sessions.ended_at.is_(None),
     )
 )
 
 
-def load_signed_in_user(session: Session, user_id: str, token: str | None) -> User | None:
+def load_signed_in_user(session: Session, user_id: str, token: str | None) -> SignedInUser | None:
     """Return the user of a live signed-in session, or None (one query)."""
     if not token or not user_id.isdigit() or len(user_id) > 10:
         return None
-    return session.scalar(
-        SIGNED_IN_USER, {"user_id": int(user_id), "token_hash": token_hash(token)}
+    row = (
+        session.connection()
+        .execute(SIGNED_IN_USER, {"user_id": int(user_id), "token_hash": token_hash(token)})
+        .first()
     )
+    return SignedInUser(*row) if row else None

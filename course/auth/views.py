@@ -19,6 +19,7 @@ from flask_wtf.csrf import generate_csrf
 
 from course.auth import accounts
 from course.auth.forms import NameForm, PasswordChangeForm, RegisterForm, SignInForm
+from course.auth.models import User
 from course.auth.passwords import verify_password
 from course.auth.permissions import safe_next_path
 from course.db import get_session, utcnow
@@ -132,22 +133,23 @@ def logout():
 @login_required
 def account():
     """Show the account; change the name or the password."""
-    name_form = NameForm(prefix="name", obj=current_user)
-    password_form = PasswordChangeForm(prefix="password")
     db = get_session()
+    user = db.get(User, current_user.id)
+    name_form = NameForm(prefix="name", obj=user)
+    password_form = PasswordChangeForm(prefix="password")
     if request.method == "POST":
         action = request.form.get("action")
         if action == "name" and name_form.validate_on_submit():
-            current_user.name = name_form.name.data.strip()
+            user.name = name_form.name.data.strip()
             db.commit()
             flash("Your name is saved.", "success")
             return redirect(url_for("auth.account"))
         if action == "password" and password_form.validate_on_submit():
-            if not verify_password(current_user.password_hash, password_form.current_password.data):
+            if not verify_password(user.password_hash, password_form.current_password.data):
                 password_form.current_password.errors.append("That is not your current password.")
             else:
                 accounts.change_password(
-                    db, current_user, password_form.password.data, session[SESSION_TOKEN_KEY]
+                    db, user, password_form.password.data, session[SESSION_TOKEN_KEY]
                 )
                 db.commit()
                 flash("Your password is changed; other devices are signed out.", "success")
