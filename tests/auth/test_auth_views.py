@@ -4,7 +4,7 @@ import pytest
 
 from course.auth.models import Role, User
 from course.db import new_session
-from tests.conftest import PASSWORD, post_form
+from tests.conftest import PASSWORD, csrf_token, post_form
 
 
 def register(
@@ -218,3 +218,30 @@ def test_sign_up_is_throttled_per_address(make_app):
         register(client, email=f"prober{n}@example.com", password="x").status_code for n in range(3)
     ]
     assert statuses == [200, 200, 429]
+
+
+def test_pages_after_sign_in_leave_the_cookie_alone_whatever_the_browser_says(
+    client, make_user, sign_in
+):
+    # The session lives on the server; a browser update (a new User-Agent) or a
+    # new address must neither sign the learner out nor cost a new cookie per page.
+    user = make_user(name="Mary Somerville")
+    sign_in(user)
+    for agent in ("Firefox/140", "Firefox/141"):
+        response = client.get("/account", headers={"User-Agent": agent})
+        assert response.status_code == 200
+        assert "Mary Somerville" in response.text
+        assert "Set-Cookie" not in response.headers
+
+
+def test_a_form_token_from_one_session_is_refused_in_another(app, make_user, sign_in):
+    ada, grace = make_user(), make_user()
+    ada_browser, grace_browser = sign_in(ada, on=app.test_client()), app.test_client()
+    sign_in(grace, on=grace_browser)
+    ada_token = csrf_token(ada_browser)
+    assert ada_token != csrf_token(grace_browser)
+    refused = grace_browser.post("/logout", data={"csrf_token": ada_token})
+    assert refused.status_code == 400
+    assert grace.name in grace_browser.get("/account").text
+    assert csrf_token(ada_browser) == ada_token  # kept for the session, not made per page
+    assert ada_browser.post("/logout", data={"csrf_token": ada_token}).status_code == 302
