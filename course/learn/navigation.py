@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from flask import url_for
-
 from course.content.model import Catalog, OutlineItem
+from course.site.addresses import page_url_for
 
 ENDPOINTS = {"lesson": "learn.lesson", "quiz": "learn.quiz", "scenario": "learn.scenario"}
 KIND_LABELS = {"lesson": "Lesson", "quiz": "Quiz", "scenario": "Scenario"}
@@ -12,7 +11,7 @@ KIND_LABELS = {"lesson": "Lesson", "quiz": "Quiz", "scenario": "Scenario"}
 
 def item_url(item: OutlineItem) -> str:
     """Return the address of an outline item's page."""
-    return url_for(ENDPOINTS[item.kind], slug=item.slug)
+    return page_url_for(ENDPOINTS[item.kind], slug=item.slug)
 
 
 def neighbours(

@@ -8,13 +8,14 @@ import re
 import secrets
 from pathlib import Path
 
-from flask import Blueprint, Flask, abort, current_app, g, render_template, request, url_for
+from flask import Blueprint, Flask, abort, current_app, g, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.routing import IntegerConverter
 
 from course.db import get_session
+from course.site import addresses, form_tokens
 
 bp = Blueprint("site", __name__)
 log = logging.getLogger("course")
@@ -68,7 +69,9 @@ class RecordIdConverter(IntegerConverter):
 
 def _refuse_nul_characters() -> None:
     # No text anyone types holds a NUL, and PostgreSQL refuses to store one.
-    for values in (request.args, request.form):
+    # Only these bodies fill request.form; reading it for others costs a parse for nothing.
+    has_form = request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data")
+    for values in (request.args, request.form) if has_form else (request.args,):
         for key, value in values.items(multi=True):
             if "\x00" in key or "\x00" in value:
                 abort(400, "The request holds a character that is not allowed (NUL).")
@@ -152,12 +155,9 @@ def _static_versions(app: Flask) -> dict[str, str]:
 
 def init_app(app: Flask) -> None:
     """Register headers, error pages, versioned static addresses and ``/healthz``."""
-    versions = _static_versions(app)
-    # Every static address carries its file's hash, so browsers may keep them a year.
-    app.config["SEND_FILE_MAX_AGE_DEFAULT"] = 365 * 24 * 3600
-    app.jinja_env.globals["static_url"] = lambda filename: url_for(
-        "static", filename=filename, v=versions.get(filename)
-    )
+    addresses.init_app(app, _static_versions(app))
+    form_tokens.init_app(app)
+    app.config["SEND_FILE_MAX_AGE_DEFAULT"] = 365 * 24 * 3600  # static addresses carry a hash
     app.url_map.converters["id"] = RecordIdConverter
     app.register_blueprint(bp)
     app.before_request(_assign_request_id)

@@ -1,0 +1,44 @@
+"""Addresses in pages, each built once per process rather than on every request.
+
+A page asks for the same dozen addresses every time it is shown (the header's
+links, the stylesheet, the lesson's neighbours), and werkzeug builds each one
+by walking its rules. What an address is depends only on the endpoint, its
+values and where the app is mounted, so each is built once and remembered.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from flask import Flask, current_app, request, url_for
+
+# Enough for every page's links and the ids recently shown; older ones are rebuilt.
+REMEMBERED = 4096
+
+
+def page_url_for(endpoint: str, **values) -> str:
+    """Return ``url_for(endpoint, **values)``, remembered for the next page that asks."""
+    # Relative endpoints depend on the blueprint, "_" options on the request: build those.
+    if endpoint.startswith(".") or any(name.startswith("_") for name in values):
+        return url_for(endpoint, **values)
+    try:
+        key = (request.script_root, endpoint, tuple(sorted(values.items())))
+        return current_app.extensions["course_addresses"](key)
+    except TypeError:  # a value that cannot be a key (a list) is built every time
+        return url_for(endpoint, **values)
+
+
+def init_app(app: Flask, static_versions: dict[str, str]) -> None:
+    """Give templates remembered ``url_for`` and ``static_url`` (with each file's hash)."""
+
+    @lru_cache(maxsize=REMEMBERED)
+    def build(key: tuple) -> str:
+        _script_root, endpoint, values = key
+        return url_for(endpoint, **dict(values))
+
+    app.extensions["course_addresses"] = build
+    app.jinja_env.globals["url_for"] = page_url_for
+    # Every static address carries its file's hash, so browsers may keep them a year.
+    app.jinja_env.globals["static_url"] = lambda filename: page_url_for(
+        "static", filename=filename, v=static_versions.get(filename)
+    )
