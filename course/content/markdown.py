@@ -68,7 +68,8 @@ PLAIN_LINE_RE = re.compile(
 def render_markdown(text: str) -> RenderedMarkdown:
     """Render ``text`` to safe HTML and collect its headings, item links and alt-less images."""
     stripped = text.strip()
-    if PLAIN_LINE_RE.match(stripped) and "  " not in stripped:
+    # Only blank lines may surround it: a line indented four spaces is code.
+    if stripped == text.strip("\n") and PLAIN_LINE_RE.match(stripped) and "  " not in stripped:
         return RenderedMarkdown(f"<p>{escapeHtml(stripped)}</p>\n", (), (), ())
     parser = _parser()
     env: dict[str, Any] = {}
@@ -95,6 +96,9 @@ def is_safe_url(url: str) -> bool:
 @cache
 def _parser() -> MarkdownIt:
     parser = MarkdownIt("commonmark", {"html": False}).enable("table")
+    # With html off these rules only ever decline; dropping them makes raw HTML
+    # impossible by construction and saves trying them at every line.
+    parser.disable(["html_block", "html_inline"])
     # An allowlist of schemes, stricter than markdown-it's list of bad ones.
     parser.validateLink = is_safe_url  # type: ignore[method-assign]
     parser.use(footnote_plugin)
@@ -104,37 +108,32 @@ def _parser() -> MarkdownIt:
         max_level=6,
         slug_func=lambda title: HEADING_ID_PREFIX + slugify(title),
     )
-    for name in CALLOUT_TITLES:
-        parser.use(
-            container_plugin,
-            name=name,
-            validate=_callout_validator(name),
-            render=_callout_renderer(name),
-        )
+    # One container rule for every callout name, not one rule per name: block
+    # rules are tried at the start of every line, so each extra rule costs.
+    parser.use(container_plugin, name="callout", validate=_is_callout, render=_render_callout)
     parser.core.ruler.push("course_links", _collect_and_rewrite)
     return parser
 
 
-def _callout_validator(name: str):
-    def validate(params: str, *_args: Any) -> bool:
-        return params.strip().split(" ", 1)[0] == name
-
-    return validate
+def _is_callout(params: str, *_args: Any) -> bool:
+    return _callout_name(params) in CALLOUT_TITLES
 
 
-def _callout_renderer(name: str):
-    def render(_renderer, tokens: Sequence[Token], idx: int, _options, _env) -> str:
-        token = tokens[idx]
-        if token.nesting != 1:
-            return "</aside>\n"
-        custom_title = token.info.strip()[len(name) :].strip()
-        title = escapeHtml(custom_title or CALLOUT_TITLES[name])
-        return (
-            f'<aside class="callout callout-{name}" role="note" aria-label="{title}">\n'
-            f'<p class="callout-title">{title}</p>\n'
-        )
+def _callout_name(params: str) -> str:
+    return params.strip().split(" ", 1)[0]
 
-    return render
+
+def _render_callout(_renderer, tokens: Sequence[Token], idx: int, _options, _env) -> str:
+    token = tokens[idx]
+    if token.nesting != 1:
+        return "</aside>\n"
+    name = _callout_name(token.info)
+    custom_title = token.info.strip()[len(name) :].strip()
+    title = escapeHtml(custom_title or CALLOUT_TITLES[name])
+    return (
+        f'<aside class="callout callout-{name}" role="note" aria-label="{title}">\n'
+        f'<p class="callout-title">{title}</p>\n'
+    )
 
 
 def _collect_and_rewrite(state: StateCore) -> None:

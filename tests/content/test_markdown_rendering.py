@@ -138,6 +138,20 @@ def test_callout_custom_title_is_escaped():
     assert '<p class="callout-title">Try &lt;b&gt;it&lt;/b&gt;</p>' in html
 
 
+def test_callouts_of_different_kinds_nest():
+    html = html_of(":::: warning Careful\n::: tip\nInside.\n:::\nAfter.\n::::\n")
+    assert html == (
+        '<aside class="callout callout-warning" role="note" aria-label="Careful">\n'
+        '<p class="callout-title">Careful</p>\n'
+        '<aside class="callout callout-tip" role="note" aria-label="Tip">\n'
+        '<p class="callout-title">Tip</p>\n'
+        "<p>Inside.</p>\n"
+        "</aside>\n"
+        "<p>After.</p>\n"
+        "</aside>\n"
+    )
+
+
 def test_unknown_container_names_stay_text():
     assert html_of("::: danger\nx\n:::\n") == "<p>::: danger\nx\n:::</p>\n"
 

@@ -1,6 +1,6 @@
 """Plain one-line text skips the Markdown parser; its HTML must be exactly the parser's."""
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from course.content.markdown import PLAIN_LINE_RE, _parser, render_markdown
@@ -15,6 +15,9 @@ PIECES = st.sampled_from(
 
 @settings(max_examples=2000, deadline=None)
 @given(st.lists(PIECES, min_size=1, max_size=12).map("".join))
+@example("    Indented four spaces is code")
+@example("\tand so is a tab")
+@example("\n\nBlank lines around a line do not matter\n")
 def test_fast_path_matches_markdown_it(text):
     parser = _parser()
     assert render_markdown(text).html == parser.renderer.render(
