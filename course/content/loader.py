@@ -6,8 +6,10 @@ format is read by ``outline``, ``lessons``, ``quizzes`` and ``scenarios``.
 
 from __future__ import annotations
 
+import gc
 import hashlib
-from collections.abc import MutableMapping
+from collections.abc import Iterator, MutableMapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -78,7 +80,8 @@ def check_content(
         message = f"file not found: a course needs an outline at {content_dir / OUTLINE_PATH}"
         return None, [Problem(OUTLINE_PATH, 1, message)]
 
-    parsed = [_parse_file(content_dir, path, cache) for path in content_files(content_dir)]
+    with _cycle_collector_paused():
+        parsed = [_parse_file(content_dir, path, cache) for path in content_files(content_dir)]
     live_keys = {(each.path, version) for each, version in parsed}
     for key in [key for key in cache if key not in live_keys]:
         del cache[key]
@@ -108,6 +111,24 @@ def check_content(
     if problems or not isinstance(outline.item, OutlineDraft):
         return None, sort_problems(problems)
     return _assemble(outline.item, lessons, quiz_files), []
+
+
+@contextmanager
+def _cycle_collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while files are parsed, then restore it.
+
+    Parsing allocates a few hundred thousand short-lived objects (YAML nodes,
+    Markdown tokens) that form hardly any cycles, yet the collections they
+    trigger walk every object of the app: loading took a tenth longer. Nothing
+    is leaked: whatever cycles there are go once the collector is back on.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _parse_file(content_dir: Path, path: Path, cache: ParseCache) -> tuple[ParsedFile, str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import hashlib
 import textwrap
 from pathlib import Path
@@ -112,6 +113,18 @@ def test_catalog_is_immutable(catalog):
     with pytest.raises(TypeError):
         catalog.scenarios["fixture-scenario"].steps["new"] = None
     assert isinstance(catalog.items, tuple)
+
+
+@pytest.mark.parametrize("was_enabled", [True, False])
+def test_loading_leaves_the_cycle_collector_as_it_found_it(fixture_course, was_enabled):
+    # Loading pauses the collector for speed; it must not switch it on or off for good.
+    set_collector = gc.enable if was_enabled else gc.disable
+    set_collector()
+    try:
+        load_catalog(fixture_course)
+        assert gc.isenabled() is was_enabled
+    finally:
+        gc.enable()
 
 
 def test_load_catalog_raises_every_problem(course_copy):
