@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import subprocess
+import sys
 
 import pytest
 from click.testing import CliRunner
@@ -87,6 +89,25 @@ def test_check_runs_when_the_configured_content_is_broken(course_copy):
     assert created  # the app was built only to read CONTENT_DIR
 
 
+def test_check_reports_the_apps_own_load_without_reading_the_files_again(
+    fixture_course, monkeypatch
+):
+    rendered: list[str] = []
+    original = content.fields.render_markdown
+
+    def counting_render(text):
+        rendered.append(text)
+        return original(text)
+
+    monkeypatch.setattr(content.fields, "render_markdown", counting_render)
+    make_app(fixture_course)
+    renders_in_one_load = len(rendered)
+    rendered.clear()
+    result = CliRunner().invoke(make_group(fixture_course, []), ["check"])
+    assert result.exit_code == 0, result.output
+    assert len(rendered) == renders_in_one_load
+
+
 def test_check_with_content_does_not_build_the_app(course_copy, fixture_course):
     course_copy.edit("lessons/welcome.md", "minutes: 3", "minutes: 0")
     created: list = []
@@ -94,6 +115,18 @@ def test_check_with_content_does_not_build_the_app(course_copy, fixture_course):
     result = CliRunner().invoke(group, ["check", "--content", str(fixture_course)])
     assert result.exit_code == 0, result.output
     assert not created
+
+
+def test_the_course_command_loads_no_database_code_until_it_builds_the_app():
+    # So `course check --content DIR` does not pay for importing them.
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys, course.cli; print(sorted(sys.modules))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split("'")
+    assert "course.content" in loaded
+    assert not [name for name in loaded if name.startswith(("sqlalchemy", "course.auth"))]
 
 
 def test_other_commands_print_the_problems_without_a_traceback(course_copy):
