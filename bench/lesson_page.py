@@ -2,7 +2,9 @@
 
 Both run under the same gunicorn settings and the same load, one after the
 other, so the ratio of their throughputs holds on a noisy machine where the
-absolute figures do not. Benchmark 5 (page weight) runs on the same server.
+absolute figures do not. Between them, for reference, runs the course app's
+cheapest signed-in page (``bench.signed_in_floor``). Benchmark 5 (page weight)
+runs on the lesson page's server.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 
-from bench import page_weight
+from bench import page_weight, signed_in_floor
 from bench.client import Browser
 from bench.databases import add_learners, migrate, sqlite_url
 from bench.load import LoadGenerator, LoadResult
@@ -45,13 +47,24 @@ def run(workspace: Path, generator: LoadGenerator, servers: list[Gunicorn]) -> l
         say(f"loading {path} for {DURATION_S} s with {generator.name}")
         lesson = measure(generator, server.url + path, {"Cookie": browser.cookie_header()})
         weight = page_weight.measure(browser, slugs)
+        body_length = len(browser.get(path).text.encode())
+    floor = measure_signed_in_floor(environment, password, body_length, generator, servers)
     with Gunicorn("bench.bare_app:app", course_environment(), "bare app") as bare_server:
         say(f"loading the bare Flask app for {DURATION_S} s")
         bare = measure(generator, bare_server.url + "/", {})
     ratio = lesson.per_second / bare.per_second if bare.per_second else 0.0
+    floor_ratio = floor.per_second / bare.per_second if bare.per_second else 0.0
     return [
         *load_figures("lesson page", lesson, path),
         *load_figures("bare Flask app", bare, "/"),
+        *load_figures("signed-in constant page", floor, signed_in_floor.PATH),
+        Figure(
+            BENCHMARK,
+            "throughput ratio, signed-in constant page / bare",
+            floor_ratio,
+            digits=2,
+            note="the course's cheapest signed-in page, for reference: no target",
+        ),
         Figure(
             BENCHMARK,
             "throughput ratio, lesson / bare",
@@ -62,6 +75,25 @@ def run(workspace: Path, generator: LoadGenerator, servers: list[Gunicorn]) -> l
         Figure(BENCHMARK, "lesson page errors (not 200)", lesson.errors, target=Target("==", 0)),
         *weight,
     ]
+
+
+def measure_signed_in_floor(
+    environment: dict[str, str],
+    password: str,
+    body_length: int,
+    generator: LoadGenerator,
+    servers: list[Gunicorn],
+) -> LoadResult:
+    """Load the course app's constant signed-in page, as long as the lesson page."""
+    environment = {**environment, signed_in_floor.BODY_LENGTH_VARIABLE: str(body_length)}
+    app_spec = "bench.signed_in_floor:create_app_with_constant_page()"
+    with Gunicorn(app_spec, environment, "signed-in constant page") as server:
+        servers.append(server)
+        browser = Browser(server.url)
+        browser.sign_in(LEARNER, password)
+        url = server.url + signed_in_floor.PATH
+        say(f"loading {signed_in_floor.PATH} for {DURATION_S} s")
+        return measure(generator, url, {"Cookie": browser.cookie_header()})
 
 
 def lesson_slugs() -> list[str]:
