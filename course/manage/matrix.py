@@ -7,6 +7,7 @@ any size costs the same few queries.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from statistics import mean
@@ -18,7 +19,7 @@ from course.content.model import Catalog, OutlineItem
 from course.manage.cohorts import Member, members_of
 from course.manage.models import Cohort, CohortMember
 from course.progress.state import LearnerProgress, progress_for_learners
-from course.progress.status import ItemState, Status
+from course.progress.status import ItemState
 
 INACTIVE_AFTER_DAYS = 7  # this long without activity, an unfinished learner is at risk
 DUE_SOON_DAYS = 7  # this close to the due date, an unfinished learner is at risk
@@ -80,7 +81,7 @@ class LearnerRow:
     is_started: bool
     completed_at: datetime | None
     last_activity_at: datetime | None
-    items: tuple[ItemState, ...]
+    items: Sequence[ItemState]  # read from the learner's facts when asked for
     flags: tuple[str, ...]  # why the learner is at risk, in words
 
     @property
@@ -189,11 +190,7 @@ def risk_flags(
         idle = (today - progress.last_activity_at.date()).days
         if idle >= INACTIVE_AFTER_DAYS:
             flags.append(f"no activity for {days(idle)}")
-    flags.extend(
-        f"out of attempts on {state.item.title}"
-        for state in progress.items
-        if state.item.required and state.status == Status.OUT_OF_ATTEMPTS
-    )
+    flags.extend(f"out of attempts on {item.title}" for item in progress.out_of_attempts)
     if due_on is not None:
         left = (due_on - today).days
         if left < 0:
@@ -221,11 +218,10 @@ def summarise(
 ) -> Summary:
     """Return the cohort's headline figures from its rows."""
     final = final_quiz(catalog)
-    final_scores = [
-        row.items[final.index].best_score
-        for row in rows
-        if final is not None and row.items[final.index].best_score is not None
-    ]
+    final_scores = []
+    if final is not None:
+        best_scores = (row.items[final.index].best_score for row in rows)
+        final_scores = [score for score in best_scores if score is not None]
     is_past_due = due_on is not None and due_on < today
     return Summary(
         learners=len(rows),

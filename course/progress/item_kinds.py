@@ -10,21 +10,30 @@ A new kind of item adds one class here.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Float, Integer, String, bindparam, column, text
-from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
 from course.content.model import Catalog, OutlineItem
 from course.db import UTCDateTime
 from course.progress.status import ItemState, Status
 
-Facts = dict[int, dict[tuple[str, str], Row]]
+# One row of FACTS_QUERY, as a plain tuple: see fetch_facts.
+Fact = tuple[Any, ...]
+Facts = dict[int, dict[tuple[str, str], Fact]]  # by learner, then by (kind, slug)
+# Reads one item's state from a learner's fact about it (None: nothing recorded).
+StateReader = Callable[[Fact | None], ItemState]
 # Looked up once: reports read these for every learner and item.
-IN_PROGRESS, COMPLETED = Status.IN_PROGRESS, Status.COMPLETED
+NOT_STARTED, IN_PROGRESS, COMPLETED = Status.NOT_STARTED, Status.IN_PROGRESS, Status.COMPLETED
+ATTEMPTED, PASSED, OUT_OF_ATTEMPTS = Status.ATTEMPTED, Status.PASSED, Status.OUT_OF_ATTEMPTS
+FINISHED = Status.FINISHED
 
 # Every kind's query answers with these columns, one row per learner and item.
+# Whatever the kind, ``last_at`` is when the learner last worked on the item (never
+# NULL: every record has a time) and ``done_at`` when they finished it (NULL until
+# then), so a learner's figures for the whole course read the same two columns.
 FACT_COLUMNS = (
     column("kind", String),
     column("user_id", Integer),
@@ -36,27 +45,37 @@ FACT_COLUMNS = (
     column("unfinished", Integer),
     column("ending_title", String),
 )
+# Positions in a fact (a plain tuple: see fetch_facts).
+KIND, USER_ID, SLUG, RECORDS, BEST_SCORE, LAST_AT, DONE_AT, UNFINISHED, ENDING_TITLE = range(
+    len(FACT_COLUMNS)
+)
 
 
 class LessonKind:
     name = "lesson"
+    # Completing a lesson also counts as opening it, but an opening written by a
+    # clock running behind can predate the completion: last_at is the later one.
     sql = """
         SELECT 'lesson' AS kind, user_id, lesson_slug AS slug, 1 AS records,
-               NULL AS best_score, last_opened_at AS last_at, completed_at AS done_at,
-               0 AS unfinished, NULL AS ending_title
+               NULL AS best_score,
+               CASE WHEN completed_at > last_opened_at THEN completed_at
+                    ELSE last_opened_at END AS last_at,
+               completed_at AS done_at, 0 AS unfinished, NULL AS ending_title
         FROM lesson_progress WHERE user_id IN :user_ids
     """
 
-    def state(self, catalog: Catalog, item: OutlineItem, fact: Row | None) -> ItemState:
-        if fact is None:
-            return ItemState(item=item, status=Status.NOT_STARTED, is_done=False)
-        completed_at, last_opened_at = fact.done_at, fact.last_at
-        if completed_at is None:
-            return ItemState(item, IN_PROGRESS, False, last_activity_at=last_opened_at)
-        last_activity_at = max(completed_at, last_opened_at or completed_at)
-        return ItemState(
-            item, COMPLETED, True, last_activity_at=last_activity_at, done_at=completed_at
-        )
+    def reader(self, catalog: Catalog, item: OutlineItem) -> StateReader:
+        untouched = ItemState(item, NOT_STARTED, False)
+
+        def state(fact: Fact | None) -> ItemState:
+            if fact is None:
+                return untouched
+            done_at = fact[DONE_AT]
+            if done_at is None:
+                return ItemState(item, IN_PROGRESS, False, last_activity_at=fact[LAST_AT])
+            return ItemState(item, COMPLETED, True, last_activity_at=fact[LAST_AT], done_at=done_at)
+
+        return state
 
 
 class QuizKind:
@@ -68,28 +87,32 @@ class QuizKind:
         GROUP BY user_id, quiz_slug
     """
 
-    def state(self, catalog: Catalog, item: OutlineItem, fact: Row | None) -> ItemState:
+    def reader(self, catalog: Catalog, item: OutlineItem) -> StateReader:
         max_attempts = catalog.quizzes[item.slug].max_attempts
-        if fact is None:
+        untouched = ItemState(item, NOT_STARTED, False, max_attempts=max_attempts)
+
+        def state(fact: Fact | None) -> ItemState:
+            if fact is None:
+                return untouched
+            attempts, done_at = fact[RECORDS], fact[DONE_AT]
+            if done_at is not None:
+                status = PASSED
+            elif max_attempts is not None and attempts >= max_attempts:
+                status = OUT_OF_ATTEMPTS
+            else:
+                status = ATTEMPTED
             return ItemState(
-                item=item, status=Status.NOT_STARTED, is_done=False, max_attempts=max_attempts
+                item=item,
+                status=status,
+                is_done=done_at is not None,
+                best_score=fact[BEST_SCORE],
+                attempts_used=attempts,
+                max_attempts=max_attempts,
+                last_activity_at=fact[LAST_AT],
+                done_at=done_at,
             )
-        if fact.done_at is not None:
-            status = Status.PASSED
-        elif max_attempts is not None and fact.records >= max_attempts:
-            status = Status.OUT_OF_ATTEMPTS
-        else:
-            status = Status.ATTEMPTED
-        return ItemState(
-            item=item,
-            status=status,
-            is_done=fact.done_at is not None,
-            best_score=fact.best_score,
-            attempts_used=fact.records,
-            max_attempts=max_attempts,
-            last_activity_at=fact.last_at,
-            done_at=fact.done_at,
-        )
+
+        return state
 
 
 class ScenarioKind:
@@ -118,25 +141,31 @@ class ScenarioKind:
         WHERE best_first = 1
     """
 
-    def state(self, catalog: Catalog, item: OutlineItem, fact: Row | None) -> ItemState:
-        if fact is None:
-            return ItemState(item=item, status=Status.NOT_STARTED, is_done=False)
-        if fact.done_at is not None:
-            status = Status.FINISHED
-        elif fact.unfinished:
-            status = Status.IN_PROGRESS
-        else:
-            status = Status.ATTEMPTED  # finished, but below the pass mark
-        return ItemState(
-            item=item,
-            status=status,
-            is_done=fact.done_at is not None,
-            best_score=fact.best_score,
-            attempts_used=fact.records,
-            last_activity_at=fact.last_at,
-            done_at=fact.done_at,
-            ending_title=fact.ending_title,
-        )
+    def reader(self, catalog: Catalog, item: OutlineItem) -> StateReader:
+        untouched = ItemState(item, NOT_STARTED, False)
+
+        def state(fact: Fact | None) -> ItemState:
+            if fact is None:
+                return untouched
+            done_at = fact[DONE_AT]
+            if done_at is not None:
+                status = FINISHED
+            elif fact[UNFINISHED]:
+                status = IN_PROGRESS
+            else:
+                status = ATTEMPTED  # finished, but below the pass mark
+            return ItemState(
+                item=item,
+                status=status,
+                is_done=done_at is not None,
+                best_score=fact[BEST_SCORE],
+                attempts_used=fact[RECORDS],
+                last_activity_at=fact[LAST_AT],
+                done_at=done_at,
+                ending_title=fact[ENDING_TITLE],
+            )
+
+        return state
 
 
 ITEM_KINDS = {kind.name: kind for kind in (LessonKind(), QuizKind(), ScenarioKind())}
@@ -152,12 +181,15 @@ def fetch_facts(session: Session, catalog: Catalog, user_ids: list[int]) -> Fact
     facts: Facts = defaultdict(dict)
     if not user_ids:
         return facts
-    # .all() fetches every row in one call; iterating the result fetches them one by one.
-    for row in session.execute(FACTS_QUERY, {"user_ids": user_ids}).all():
-        facts[row[1]][row[0], row[2]] = row  # (kind, user_id, slug, ...)
+    # Run on the connection: the rows are plain tuples, so the ORM has nothing to add.
+    # Each row is kept as a tuple, and the Row let go at once: a tuple of numbers,
+    # text and times drops out of the garbage collector's sight, where 50,000 Rows
+    # held by a report were traversed again and again.
+    for row in session.connection().execute(FACTS_QUERY, {"user_ids": user_ids}):
+        facts[row[USER_ID]][row[KIND], row[SLUG]] = tuple(row)
     return facts
 
 
-def state_for(catalog: Catalog, item: OutlineItem, fact: Any) -> ItemState:
-    """Read one item's status from its facts (None: nothing recorded)."""
-    return ITEM_KINDS[item.kind].state(catalog, item, fact)
+def reader_for(catalog: Catalog, item: OutlineItem) -> StateReader:
+    """Return how to read the item's state from a learner's fact about it."""
+    return ITEM_KINDS[item.kind].reader(catalog, item)

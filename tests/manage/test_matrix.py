@@ -120,6 +120,7 @@ def test_risk_flags_read_as_sentences(app):
         required_total=5,
         completed_at=None,
         last_activity_at=utcnow() - timedelta(days=1),
+        out_of_attempts=(quiz_item,),
     )
     joined = utcnow() - timedelta(days=30)
     assert risk_flags(progress, joined, None, TODAY) == ("out of attempts on Fixture Quiz",)
