@@ -20,7 +20,7 @@ from course.content.model import Catalog, OutlineItem
 from course.db import UTCDateTime
 from course.progress.status import ItemState, Status
 
-# One row of FACTS_QUERY, as a plain tuple: see fetch_facts.
+# One row of the facts query, as a plain tuple: see fetch_facts.
 Fact = tuple[Any, ...]
 Facts = dict[int, dict[tuple[str, str], Fact]]  # by learner, then by (kind, slug)
 # Reads one item's state from a learner's fact about it (None: nothing recorded).
@@ -61,7 +61,7 @@ class LessonKind:
                CASE WHEN completed_at > last_opened_at THEN completed_at
                     ELSE last_opened_at END AS last_at,
                completed_at AS done_at, 0 AS unfinished, NULL AS ending_title
-        FROM lesson_progress WHERE user_id IN :user_ids
+        FROM lesson_progress WHERE {learners}
     """
 
     def reader(self, catalog: Catalog, item: OutlineItem) -> StateReader:
@@ -83,7 +83,7 @@ class QuizKind:
     sql = """
         SELECT 'quiz', user_id, quiz_slug, COUNT(*), MAX(score), MAX(submitted_at),
                MIN(CASE WHEN is_passed THEN submitted_at END), 0, NULL
-        FROM quiz_attempt WHERE user_id IN :user_ids
+        FROM quiz_attempt WHERE {learners}
         GROUP BY user_id, quiz_slug
     """
 
@@ -135,7 +135,7 @@ class ScenarioKind:
                        PARTITION BY user_id, scenario_slug
                        ORDER BY finished_at IS NULL, score DESC, finished_at
                    ) AS best_first
-            FROM scenario_run WHERE user_id IN :user_ids
+            FROM scenario_run WHERE {learners}
             WINDOW learner_runs AS (PARTITION BY user_id, scenario_slug)
         ) AS ranked
         WHERE best_first = 1
@@ -169,11 +169,17 @@ class ScenarioKind:
 
 
 ITEM_KINDS = {kind.name: kind for kind in (LessonKind(), QuizKind(), ScenarioKind())}
-FACTS_QUERY = (
-    text(" UNION ALL ".join(kind.sql for kind in ITEM_KINDS.values()))
-    .bindparams(bindparam("user_ids", expanding=True))
-    .columns(*FACT_COLUMNS)
-)
+
+
+def _facts_query(learners: str):
+    union = " UNION ALL ".join(kind.sql.format(learners=learners) for kind in ITEM_KINDS.values())
+    return text(union).columns(*FACT_COLUMNS)
+
+
+FACTS_QUERY = _facts_query("user_id IN :user_ids").bindparams(bindparam("user_ids", expanding=True))
+# Every learner page asks for one learner: without a list to expand, the statement
+# runs as it was compiled, where expanding one costs more than the query itself.
+ONE_LEARNER_FACTS_QUERY = _facts_query("user_id = :user_id")
 
 
 def fetch_facts(session: Session, catalog: Catalog, user_ids: list[int]) -> Facts:
@@ -185,7 +191,11 @@ def fetch_facts(session: Session, catalog: Catalog, user_ids: list[int]) -> Fact
     # Each row is kept as a tuple, and the Row let go at once: a tuple of numbers,
     # text and times drops out of the garbage collector's sight, where 50,000 Rows
     # held by a report were traversed again and again.
-    for row in session.connection().execute(FACTS_QUERY, {"user_ids": user_ids}):
+    if len(user_ids) == 1:
+        rows = session.connection().execute(ONE_LEARNER_FACTS_QUERY, {"user_id": user_ids[0]})
+    else:
+        rows = session.connection().execute(FACTS_QUERY, {"user_ids": user_ids})
+    for row in rows:
         facts[row[USER_ID]][row[KIND], row[SLUG]] = tuple(row)
     return facts
 
