@@ -98,7 +98,7 @@ def _add_security_headers(response):
     headers = response.headers
     # A view may set its own. One pass finds which: a lookup per header (setdefault)
     # scans them all each time, twice the cost on every response.
-    present = {name.lower() for name in headers.keys()}
+    present = {name.lower() for name, _value in headers}
     wanted = (*SECURITY_HEADERS, HSTS_HEADER) if current_app.config["HSTS"] else SECURITY_HEADERS
     headers.extend([(name, value) for name, value in wanted if name.lower() not in present])
     if "request_id" in g:
