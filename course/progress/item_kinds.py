@@ -182,7 +182,7 @@ FACTS_QUERY = _facts_query("user_id IN :user_ids").bindparams(bindparam("user_id
 ONE_LEARNER_FACTS_QUERY = _facts_query("user_id = :user_id")
 
 
-def fetch_facts(session: Session, catalog: Catalog, user_ids: list[int]) -> Facts:
+def fetch_facts(session: Session, user_ids: list[int]) -> Facts:
     """Return every learner's facts for every kind of item, in one query."""
     facts: Facts = defaultdict(dict)
     if not user_ids:

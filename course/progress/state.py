@@ -85,7 +85,7 @@ def progress_for_learners(
 ) -> dict[int, LearnerProgress]:
     """Return each learner's progress, reading every kind of record in one query."""
     user_ids = list(user_ids)
-    facts = item_kinds.fetch_facts(session, catalog, user_ids)
+    facts = item_kinds.fetch_facts(session, user_ids)
     outline = OutlineReader.of(catalog)
     no_facts: dict = {}
     return {user_id: outline.progress(facts.get(user_id, no_facts)) for user_id in user_ids}

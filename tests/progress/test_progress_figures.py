@@ -115,7 +115,7 @@ def test_figures_say_what_the_item_states_say(app, make_user, learners):
             catalog, course=dataclasses.replace(catalog.course, sequential=True)
         )
         outline = OutlineReader.of(sequential)
-        facts = item_kinds.fetch_facts(session, sequential, user_ids)
+        facts = item_kinds.fetch_facts(session, user_ids)
         for user_id in user_ids:
             progress = outline.progress(facts.get(user_id, {}))
             assert_figures_agree_with_items(progress)
