@@ -77,10 +77,8 @@ def member_ids(cohort_id: int) -> Select:
     return select(CohortMember.user_id).where(CohortMember.cohort_id == cohort_id)
 
 
-def members_of(session: Session, cohort_id: int) -> list[Member]:
-    """Return the cohort's members with their accounts, by name."""
-    # On the connection: plain columns, which the ORM's loading would only slow down.
-    rows = session.connection().execute(
+def _members(cohort_id: int) -> Select:
+    return (
         select(
             User.id, User.name, User.email, CohortMember.joined_at, User.password_hash.is_not(None)
         )
@@ -88,7 +86,46 @@ def members_of(session: Session, cohort_id: int) -> list[Member]:
         .where(CohortMember.cohort_id == cohort_id)
         .order_by(func.lower(User.name), User.id)
     )
-    return [Member(*row) for row in rows]
+
+
+def members_of(session: Session, cohort_id: int) -> list[Member]:
+    """Return the cohort's members with their accounts, by name."""
+    # On the connection: plain columns, which the ORM's loading would only slow down.
+    return [Member(*row) for row in session.connection().execute(_members(cohort_id))]
+
+
+@dataclass(frozen=True)
+class MemberPage:
+    """One page of a cohort's members, by name, among those a search matched."""
+
+    members: list[Member]
+    total: int  # everyone in the cohort
+    matched: int  # those whose name or email holds the search
+    page: int
+    pages: int
+
+
+def member_page(
+    session: Session, cohort_id: int, *, find: str = "", page: int = 1, size: int = 100
+) -> MemberPage:
+    """Return page ``page`` (past the last: the last) of the members matching ``find``."""
+    everyone = _members(cohort_id)
+    matching = everyone
+    if find:
+        # Case-insensitive, and a % or _ typed in the search means itself.
+        text = find.lower()
+        matching = everyone.where(
+            func.lower(User.name).contains(text, autoescape=True)
+            | func.lower(User.email).contains(text, autoescape=True)
+        )
+    total = session.scalar(select(func.count()).select_from(everyone.subquery()))
+    matched = (
+        total if not find else session.scalar(select(func.count()).select_from(matching.subquery()))
+    )
+    pages = max(1, -(-matched // size))
+    page = min(max(page, 1), pages)
+    rows = session.connection().execute(matching.limit(size).offset((page - 1) * size))
+    return MemberPage([Member(*row) for row in rows], total, matched, page, pages)
 
 
 def is_member(session: Session, cohort_id: int, user_id: int) -> bool:

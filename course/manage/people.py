@@ -4,7 +4,9 @@ add managers, change the cohort's details, and make set-password links.
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+import re
+
+from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy.exc import IntegrityError
 
 from course.auth.models import User
@@ -15,7 +17,7 @@ from course.manage.cohorts import (
     add_manager,
     is_member,
     manager_names,
-    members_of,
+    member_page,
     remove_member,
     update_cohort,
 )
@@ -25,8 +27,11 @@ from course.manage.roster import MAX_BYTES, MAX_ROWS, RosterError, decode_upload
 from course.manage.tokens import TOKEN_LIFETIME, issue_password_tokens
 from course.manage.views import COHORT, bp, load_cohort
 
+PAGE_SIZE = 100  # learners per page: the page stays light however large the cohort
+FIND_LENGTH = 100  # longer searches are cut: no name or email is longer
 
-def _people_page(cohort, status: int = 200, **forms):
+
+def _people_page(cohort, status: int = 200, *, find: str = "", page: int = 1, **forms):
     session = get_session()
     forms.setdefault("add_form", AddLearnersForm(prefix="add"))
     forms.setdefault("roster_form", RosterForm(prefix="roster"))
@@ -37,7 +42,8 @@ def _people_page(cohort, status: int = 200, **forms):
         render_template(
             "manage/people.html",
             cohort=cohort,
-            members=members_of(session, cohort.id),
+            members=member_page(session, cohort.id, find=find, page=page, size=PAGE_SIZE),
+            find=find,
             managers=manager_names(session, cohort.id),
             max_rows=MAX_ROWS,
             **forms,
@@ -75,8 +81,13 @@ def _enrolment_page(cohort, people):
 @bp.get(COHORT + "/people")
 @manager_required
 def people(cohort_id: int):
-    """Show the cohort's learners and managers, with the forms that change them."""
-    return _people_page(load_cohort(cohort_id))
+    """Show the cohort's learners (a page of them, maybe searched) and managers, with forms."""
+    page = request.args.get("page", "1")
+    return _people_page(
+        load_cohort(cohort_id),
+        find=request.args.get("find", "").strip()[:FIND_LENGTH],
+        page=int(page) if re.fullmatch(r"[0-9]{1,6}", page) else 1,
+    )
 
 
 @bp.post(COHORT + "/people/add")

@@ -117,6 +117,11 @@ def test_manager_shares_a_link_and_follows_a_learner(
     page.goto(cohort_url)
     page.get_by_role("link", name="Learners and managers").click()
     check_a11y(page)
+    page.get_by_label("Find a learner by name or email").fill("LIN@")
+    page.get_by_role("button", name="Find", exact=True).click()
+    assert page.get_by_text("1 of 1 learners match “LIN@”").is_visible()
+    assert page.get_by_role("link", name="Lin Learner").is_visible()
+    check_a11y(page)
 
     page.goto(cohort_url)
     with page.expect_download() as download:

@@ -227,3 +227,49 @@ def test_details_can_be_changed(client, cohort, app):
     page = client.get(f"/manage/cohorts/{cohort.id}").text
     assert "<h1>Renamed</h1>" in page
     assert "due 31 Jan 2030" in page
+
+
+def add_learners(client, cohort, people: list[str]):
+    response = post_form(
+        client, f"/manage/cohorts/{cohort.id}/people/add", {"add-people": "\n".join(people)}
+    )
+    assert response.status_code == 200
+
+
+def learner_rows(page: str) -> list[str]:
+    return re.findall(r'<th scope="row"><a href="[^"]+">([^<]+)</a>', page)
+
+
+def test_a_large_cohort_is_shown_a_page_of_learners_at_a_time(client, cohort):
+    add_learners(client, cohort, [f"Learner {n:03}, learner{n:03}@example.com" for n in range(105)])
+    first = client.get(f"/manage/cohorts/{cohort.id}/people")
+    assert "Learners (105)" in first.text
+    assert "page 1 of 2" in first.text
+    assert learner_rows(first.text)[:2] == ["Learner 000", "Learner 001"]
+    assert len(learner_rows(first.text)) == 100
+    assert f'href="/manage/cohorts/{cohort.id}/people?page=2">Next page' in first.text
+    second = client.get(f"/manage/cohorts/{cohort.id}/people?page=2")
+    assert learner_rows(second.text) == [f"Learner {n}" for n in range(100, 105)]
+    assert "Next page" not in second.text
+    # A page past the last, or not a number, shows a real page rather than an error.
+    assert learner_rows(client.get(f"/manage/cohorts/{cohort.id}/people?page=9").text) == [
+        f"Learner {n}" for n in range(100, 105)
+    ]
+    assert client.get(f"/manage/cohorts/{cohort.id}/people?page=two").status_code == 200
+
+
+def test_learners_can_be_found_by_name_or_email_whatever_the_case(client, cohort):
+    add_learners(
+        client,
+        cohort,
+        ["Ada Lovelace, ada@example.com", "Grace Hopper, grace@navy.example", "Kim 100%, k@x.org"],
+    )
+    people = f"/manage/cohorts/{cohort.id}/people"
+    assert learner_rows(client.get(people + "?find=LOVE").text) == ["Ada Lovelace"]
+    assert learner_rows(client.get(people + "?find=navy").text) == ["Grace Hopper"]
+    # What is typed is searched for as typed: % and _ are not wildcards.
+    assert learner_rows(client.get(people + "?find=100%25").text) == ["Kim 100%"]
+    assert learner_rows(client.get(people + "?find=_").text) == []
+    nobody = client.get(people + "?find=nobody")
+    assert "No name or email in this cohort holds “nobody”." in nobody.text
+    assert "0 of 3 learners match" in nobody.text
