@@ -80,6 +80,8 @@ ROUTES = [
     ("POST", C + "/learners/{passwordless}/password-link", {}, expect(302, 403, 404, 200)),
     ("POST", C + "/learners/{member}/password-link", {}, expect(302, 403, 404, 403)),
     ("POST", C + "/managers", {"manager-email": "third@example.com"}, expect(302, 403, 404, 302)),
+    # The cohort's only manager: removing them is refused, with a reason.
+    ("POST", C + "/managers/{cohort_manager}/remove", {}, expect(302, 403, 404, 400)),
     (
         "POST",
         C + "/details",
@@ -144,6 +146,7 @@ def world(app, make_user, make_cohort, activity, password_hash):
         session.commit()
     ids = {
         "cohort": cohort.id,
+        "cohort_manager": manager.id,
         "member": member.id,
         "outsider": outsider.id,
         "passwordless": passwordless_id,
@@ -181,6 +184,7 @@ def test_who_may_use_each_route(client, enter_as, world, role, method, path, dat
 
 PLACEHOLDERS = {
     "cohort": 1,
+    "cohort_manager": 7,
     "member": 2,
     "outsider": 3,
     "passwordless": 4,

@@ -172,13 +172,33 @@ def add_manager(session: Session, cohort: Cohort, *, email: str, now: datetime) 
     return user
 
 
-def manager_names(session: Session, cohort_id: int) -> list[str]:
-    """Return the names of the cohort's managers."""
-    return list(
-        session.scalars(
-            select(User.name)
-            .join(CohortManager, CohortManager.user_id == User.id)
-            .where(CohortManager.cohort_id == cohort_id)
-            .order_by(CohortManager.added_at, CohortManager.id)
-        )
+@dataclass(frozen=True)
+class Manager:
+    user_id: int
+    name: str
+
+
+def managers_of(session: Session, cohort_id: int) -> list[Manager]:
+    """Return the cohort's managers, in the order they were added."""
+    rows = session.connection().execute(
+        select(User.id, User.name)
+        .join(CohortManager, CohortManager.user_id == User.id)
+        .where(CohortManager.cohort_id == cohort_id)
+        .order_by(CohortManager.added_at, CohortManager.id)
     )
+    return [Manager(*row) for row in rows]
+
+
+def remove_manager(session: Session, cohort: Cohort, *, user_id: int) -> bool:
+    """Stop ``user_id`` managing the cohort; tell whether they did.
+
+    The last manager stays: a cohort nobody but admins can see would be lost to its team.
+    """
+    remaining = [manager for manager in cohort.managers if manager.user_id != user_id]
+    if len(remaining) == len(cohort.managers):
+        return False
+    if not remaining:
+        raise CohortError("A cohort needs a manager: add another before removing the last one.")
+    cohort.managers[:] = remaining
+    session.flush()
+    return True

@@ -1,5 +1,5 @@
 """Who is in a cohort and who runs it: add learners (typed or from a roster), remove them,
-add managers, change the cohort's details, and make set-password links.
+add and remove managers, change the cohort's details, and make set-password links.
 """
 
 from __future__ import annotations
@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from course.auth.models import User
@@ -16,8 +17,9 @@ from course.manage.cohorts import (
     CohortError,
     add_manager,
     is_member,
-    manager_names,
+    managers_of,
     member_page,
+    remove_manager,
     remove_member,
     update_cohort,
 )
@@ -44,7 +46,7 @@ def _people_page(cohort, status: int = 200, *, find: str = "", page: int = 1, **
             cohort=cohort,
             members=member_page(session, cohort.id, find=find, page=page, size=PAGE_SIZE),
             find=find,
-            managers=manager_names(session, cohort.id),
+            managers=managers_of(session, cohort.id),
             max_rows=MAX_ROWS,
             **forms,
         ),
@@ -173,6 +175,27 @@ def add_cohort_manager(cohort_id: int):
             flash(f"{user.name} now manages “{cohort.name}” too.", "success")
             return redirect(url_for("manage.people", cohort_id=cohort.id))
     return _people_page(cohort, 400, manager_form=form)
+
+
+@bp.post(COHORT + "/managers/<id:user_id>/remove")
+@manager_required
+def remove_cohort_manager(cohort_id: int, user_id: int):
+    """Stop someone managing the cohort (themselves included); the last manager stays."""
+    cohort = load_cohort(cohort_id)
+    session = get_session()
+    person = session.get(User, user_id)
+    try:
+        removed = person is not None and remove_manager(session, cohort, user_id=user_id)
+    except CohortError as error:
+        abort(400, str(error))
+    if not removed:
+        abort(404)
+    session.commit()
+    if user_id == current_user.id and not current_user.is_admin:
+        flash(f"You no longer manage “{cohort.name}”.", "success")
+        return redirect(url_for("manage.index"))
+    flash(f"{person.name} no longer manages “{cohort.name}”.", "success")
+    return redirect(url_for("manage.people", cohort_id=cohort.id))
 
 
 @bp.post(COHORT + "/details")

@@ -17,7 +17,7 @@ from course.manage import charts, export
 from course.manage.cohorts import (
     create_cohort,
     is_member,
-    manager_names,
+    managers_of,
     member_ids,
     renew_invite_code,
 )
@@ -110,7 +110,7 @@ def cohort(cohort_id: int):
         "manage/cohort.html",
         cohort=cohort,
         catalog=catalog,
-        managers=manager_names(session, cohort.id),
+        managers=managers_of(session, cohort.id),
         summary=summarise(rows, catalog, cohort.due_on, today),
         distribution=charts.progress_distribution(rows),
         completions=charts.completions_over_time(rows, first_day, today),

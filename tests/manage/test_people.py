@@ -273,3 +273,32 @@ def test_learners_can_be_found_by_name_or_email_whatever_the_case(client, cohort
     nobody = client.get(people + "?find=nobody")
     assert "No name or email in this cohort holds “nobody”." in nobody.text
     assert "0 of 3 learners match" in nobody.text
+
+
+def test_a_manager_can_be_removed_but_not_the_last(client, cohort, manager, make_user, app):
+    second = make_user(role=Role.MANAGER, name="Sam Second", email="sam@example.com")
+    post_form(client, f"/manage/cohorts/{cohort.id}/managers", {"manager-email": "sam@example.com"})
+    assert "Sam Second" in client.get(f"/manage/cohorts/{cohort.id}").text
+    removed = post_form(client, f"/manage/cohorts/{cohort.id}/managers/{second.id}/remove")
+    assert removed.status_code == 302
+    assert "Sam Second no longer manages" in client.get(removed.headers["Location"]).text
+    assert "Sam Second" not in client.get(f"/manage/cohorts/{cohort.id}").text
+    # Sam's account is untouched; only the cohort lost a manager.
+    with app.app_context(), new_session() as session:
+        assert session.get(User, second.id).role == Role.MANAGER
+    last = post_form(client, f"/manage/cohorts/{cohort.id}/managers/{manager.id}/remove")
+    assert last.status_code == 400
+    assert "A cohort needs a manager" in last.text
+    assert manager.name in client.get(f"/manage/cohorts/{cohort.id}").text
+    stranger = make_user(role=Role.MANAGER)
+    not_one = post_form(client, f"/manage/cohorts/{cohort.id}/managers/{stranger.id}/remove")
+    assert not_one.status_code == 404
+
+
+def test_a_manager_who_hands_over_a_cohort_no_longer_sees_it(client, cohort, manager, make_user):
+    make_user(role=Role.MANAGER, name="Sam Second", email="sam@example.com")
+    post_form(client, f"/manage/cohorts/{cohort.id}/managers", {"manager-email": "sam@example.com"})
+    response = post_form(client, f"/manage/cohorts/{cohort.id}/managers/{manager.id}/remove")
+    assert response.headers["Location"] == "/manage/"
+    assert "You no longer manage" in client.get("/manage/").text
+    assert client.get(f"/manage/cohorts/{cohort.id}").status_code == 404
