@@ -10,7 +10,7 @@ from flask_login import UserMixin
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
-from course.auth.models import AuthSession, Role, User
+from course.auth.models import AuthSession, Role, RoleChecks, User
 from course.auth.passwords import hash_password, needs_rehash, verify_password
 from course.db import utcnow
 
@@ -91,7 +91,7 @@ def end_session(session: Session, token: str) -> None:
 
 
 @dataclass(frozen=True)
-class SignedInUser(UserMixin):
+class SignedInUser(RoleChecks, UserMixin):
     """Who is signed in, as every request sees them: read-only, so loading it is cheap.
 
     Pages that change the account load the ``User`` itself.
@@ -101,14 +101,6 @@ class SignedInUser(UserMixin):
     email: str
     name: str
     role: Role
-
-    @property
-    def is_manager(self) -> bool:
-        return self.role in (Role.MANAGER, Role.ADMIN)
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role == Role.ADMIN
 
 
 # Built once, on the tables rather than the ORM classes, and run on the connection:

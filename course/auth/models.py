@@ -18,7 +18,21 @@ class Role(enum.StrEnum):
     ADMIN = "admin"
 
 
-class User(UserMixin, Model):
+class RoleChecks:
+    """What a role may do, for anything with a ``role``: the User and who is signed in."""
+
+    role: Role
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role in (Role.MANAGER, Role.ADMIN)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+
+class User(RoleChecks, UserMixin, Model):
     __tablename__ = "user"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -31,14 +45,6 @@ class User(UserMixin, Model):
     )
     password_hash: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-
-    @property
-    def is_manager(self) -> bool:
-        return self.role in (Role.MANAGER, Role.ADMIN)
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role == Role.ADMIN
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email} {self.role.value}>"

@@ -16,6 +16,20 @@ from course.content import ContentError, get_catalog, reloading
 from course.content.cli import check_command
 
 
+@pytest.fixture
+def rendered(monkeypatch) -> list[str]:
+    """Every text rendered as Markdown from here on, in order."""
+    texts: list[str] = []
+    original = content.fields.render_markdown
+
+    def counting_render(text):
+        texts.append(text)
+        return original(text)
+
+    monkeypatch.setattr(content.fields, "render_markdown", counting_render)
+    return texts
+
+
 def make_app(content_dir, **config) -> Flask:
     """Build a bare app with only the content feature."""
     app = Flask("content_test")
@@ -90,16 +104,8 @@ def test_check_runs_when_the_configured_content_is_broken(course_copy):
 
 
 def test_check_reports_the_apps_own_load_without_reading_the_files_again(
-    fixture_course, monkeypatch
+    fixture_course, rendered
 ):
-    rendered: list[str] = []
-    original = content.fields.render_markdown
-
-    def counting_render(text):
-        rendered.append(text)
-        return original(text)
-
-    monkeypatch.setattr(content.fields, "render_markdown", counting_render)
     make_app(fixture_course)
     renders_in_one_load = len(rendered)
     rendered.clear()
@@ -191,17 +197,10 @@ def test_development_reload_swaps_in_changed_content(course_copy, monkeypatch, c
     assert "lessons/welcome.md:4: 'minutes' in the front matter" in caplog.text
 
 
-def test_reload_renders_only_changed_files(course_copy, monkeypatch):
+def test_reload_renders_only_changed_files(course_copy, monkeypatch, rendered):
     monkeypatch.setattr(reloading, "CHECK_INTERVAL_SECONDS", 0)
     app = make_app(course_copy.root, CONTENT_RELOAD=True)
-    rendered: list[str] = []
-    original = content.fields.render_markdown
-
-    def counting_render(text):
-        rendered.append(text)
-        return original(text)
-
-    monkeypatch.setattr(content.fields, "render_markdown", counting_render)
+    rendered.clear()  # what building the app rendered
     client = app.test_client()
     client.get("/title")
     assert rendered == []  # nothing changed, nothing rendered, not even per request
