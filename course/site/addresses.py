@@ -22,7 +22,9 @@ def page_url_for(endpoint: str, **values) -> str:
     if endpoint.startswith(".") or any(name.startswith("_") for name in values):
         return url_for(endpoint, **values)
     try:
-        key = (request.script_root, endpoint, tuple(sorted(values.items())))
+        # Each value's type is part of the key: 1 and True are equal keys, not equal addresses.
+        arguments = tuple(sorted((name, type(value), value) for name, value in values.items()))
+        key = (request.script_root, endpoint, arguments)
         return current_app.extensions["course_addresses"](key)
     except TypeError:  # a value that cannot be a key (a list) is built every time
         return url_for(endpoint, **values)
@@ -33,8 +35,8 @@ def init_app(app: Flask, static_versions: dict[str, str]) -> None:
 
     @lru_cache(maxsize=REMEMBERED)
     def build(key: tuple) -> str:
-        _script_root, endpoint, values = key
-        return url_for(endpoint, **dict(values))
+        _script_root, endpoint, arguments = key
+        return url_for(endpoint, **{name: value for name, _type, value in arguments})
 
     app.extensions["course_addresses"] = build
     app.jinja_env.globals["url_for"] = page_url_for
