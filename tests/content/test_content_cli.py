@@ -103,9 +103,7 @@ def test_check_runs_when_the_configured_content_is_broken(course_copy):
     assert created  # the app was built only to read CONTENT_DIR
 
 
-def test_check_reports_the_apps_own_load_without_reading_the_files_again(
-    fixture_course, rendered
-):
+def test_check_reports_the_apps_own_load_without_reading_the_files_again(fixture_course, rendered):
     make_app(fixture_course)
     renders_in_one_load = len(rendered)
     rendered.clear()
