@@ -14,6 +14,7 @@ from course.auth.accounts import find_user_by_email
 from course.auth.models import User
 from course.db import insert_for
 from course.manage.models import Cohort, CohortManager, CohortMember
+from course.manage.paging import Paging
 
 INVITE_CODE_BYTES = 16
 # What token_urlsafe makes; anything else is refused before it reaches the database.
@@ -105,9 +106,7 @@ class MemberPage:
     pages: int
 
 
-def member_page(
-    session: Session, cohort_id: int, *, find: str = "", page: int = 1, size: int = 100
-) -> MemberPage:
+def member_page(session: Session, cohort_id: int, *, find: str = "", page: int = 1) -> MemberPage:
     """Return page ``page`` (past the last: the last) of the members matching ``find``."""
     everyone = _members(cohort_id)
     matching = everyone
@@ -122,10 +121,9 @@ def member_page(
     matched = (
         total if not find else session.scalar(select(func.count()).select_from(matching.subquery()))
     )
-    pages = max(1, -(-matched // size))
-    page = min(max(page, 1), pages)
-    rows = session.connection().execute(matching.limit(size).offset((page - 1) * size))
-    return MemberPage([Member(*row) for row in rows], total, matched, page, pages)
+    paging = Paging.of(matched, page)
+    rows = session.connection().execute(matching.limit(paging.size).offset(paging.offset))
+    return MemberPage([Member(*row) for row in rows], total, matched, paging.page, paging.pages)
 
 
 def is_member(session: Session, cohort_id: int, user_id: int) -> bool:

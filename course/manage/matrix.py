@@ -6,7 +6,6 @@ any size costs the same few queries.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -18,6 +17,7 @@ from sqlalchemy.orm import Session
 from course.content.model import Catalog, OutlineItem
 from course.manage.cohorts import Member, members_of
 from course.manage.models import Cohort, CohortMember
+from course.manage.paging import requested_page
 from course.progress.state import LearnerProgress, progress_for_learners
 from course.progress.status import ItemState
 
@@ -32,7 +32,6 @@ SHOW = {
     "at-risk": "At risk",
 }
 SORTS = {"name": "Name", "progress": "Progress", "activity": "Last activity"}
-PAGE_SIZE = 100  # rows per page of the matrix: a page stays light however large the cohort
 
 
 @dataclass(frozen=True)
@@ -47,13 +46,11 @@ class MatrixView:
     @classmethod
     def from_query(cls, args) -> MatrixView:
         """Read the view from a request's query arguments."""
-        page = args.get("page", "1")
-        page = int(page) if re.fullmatch(r"[0-9]{1,6}", page) else 1
         return cls(
             show=args.get("show") if args.get("show") in SHOW else "all",
             sort=args.get("sort") if args.get("sort") in SORTS else "name",
             descending=args.get("order") == "desc",
-            page=max(page, 1),
+            page=requested_page(args),
         )
 
     def query(self, **changes) -> dict:

@@ -4,8 +4,6 @@ add and remove managers, change the cohort's details, and make set-password link
 
 from __future__ import annotations
 
-import re
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
@@ -25,11 +23,11 @@ from course.manage.cohorts import (
 )
 from course.manage.enrolment import enrol_people
 from course.manage.forms import AddLearnersForm, AddManagerForm, CohortForm, RosterForm
+from course.manage.paging import requested_page
 from course.manage.roster import MAX_BYTES, MAX_ROWS, RosterError, decode_upload, parse_people
 from course.manage.tokens import TOKEN_LIFETIME, issue_password_tokens
 from course.manage.views import COHORT, bp, load_cohort
 
-PAGE_SIZE = 100  # learners per page: the page stays light however large the cohort
 FIND_LENGTH = 100  # longer searches are cut: no name or email is longer
 
 
@@ -44,7 +42,7 @@ def _people_page(cohort, status: int = 200, *, find: str = "", page: int = 1, **
         render_template(
             "manage/people.html",
             cohort=cohort,
-            members=member_page(session, cohort.id, find=find, page=page, size=PAGE_SIZE),
+            members=member_page(session, cohort.id, find=find, page=page),
             find=find,
             managers=managers_of(session, cohort.id),
             max_rows=MAX_ROWS,
@@ -84,11 +82,10 @@ def _enrolment_page(cohort, people):
 @manager_required
 def people(cohort_id: int):
     """Show the cohort's learners (a page of them, maybe searched) and managers, with forms."""
-    page = request.args.get("page", "1")
     return _people_page(
         load_cohort(cohort_id),
         find=request.args.get("find", "").strip()[:FIND_LENGTH],
-        page=int(page) if re.fullmatch(r"[0-9]{1,6}", page) else 1,
+        page=requested_page(request.args),
     )
 
 

@@ -24,7 +24,6 @@ from course.manage.cohorts import (
 from course.manage.forms import CohortForm
 from course.manage.learner import learner_records
 from course.manage.matrix import (
-    PAGE_SIZE,
     SHOW,
     SORTS,
     MatrixView,
@@ -34,6 +33,7 @@ from course.manage.matrix import (
     summarise,
 )
 from course.manage.models import Cohort
+from course.manage.paging import Paging
 from course.manage.permissions import can_view_cohort, visible_cohorts
 from course.manage.quiz_analysis import MIN_RESPONSES, analyse_quiz
 from course.manage.scenario_analysis import analyse_scenario
@@ -103,8 +103,7 @@ def cohort(cohort_id: int):
     rows = cohort_rows(session, catalog, cohort, today)
     view = MatrixView.from_query(request.args)
     shown = select_rows(rows, view.show, view.sort, view.descending)
-    pages = max(1, -(-len(shown) // PAGE_SIZE))
-    page = min(view.page, pages)
+    paging = Paging.of(len(shown), view.page)
     first_day = cohort.starts_on or cohort.created_at.date()
     return render_template(
         "manage/cohort.html",
@@ -114,12 +113,12 @@ def cohort(cohort_id: int):
         summary=summarise(rows, catalog, cohort.due_on, today),
         distribution=charts.progress_distribution(rows),
         completions=charts.completions_over_time(rows, first_day, today),
-        rows=shown[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
+        rows=shown[paging.offset : paging.offset + paging.size],
         matched=len(shown),
         counts={key: len(select_rows(rows, key, "name", False)) for key in SHOW},
         view=view,
-        page=page,
-        pages=pages,
+        page=paging.page,
+        pages=paging.pages,
         show_options=SHOW,
         sort_options=SORTS,
         invite_url=invite_url(cohort),

@@ -169,7 +169,7 @@ def test_matrix_filters_and_sorts_on_the_server(client, manager, make_cohort, st
 
 
 def test_matrix_pages_large_cohorts(client, manager, make_cohort, make_user, monkeypatch):
-    monkeypatch.setattr("course.manage.views.PAGE_SIZE", 2)
+    monkeypatch.setattr("course.manage.paging.PAGE_SIZE", 2)
     people = [make_user(name=f"Learner {n}") for n in range(1, 6)]
     cohort = make_cohort(manager, members=people)
     first = client.get(f"/manage/cohorts/{cohort.id}").text
