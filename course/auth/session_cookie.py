@@ -1,27 +1,81 @@
-"""The session cookie: Flask's signed cookie, with its signer made once rather than per request."""
+"""The session cookie: Flask's signed cookie, each distinct cookie verified once per process.
+
+A browser sends the same cookie on every page until its session changes (the
+session is not re-signed on each request: ``SESSION_REFRESH_EACH_REQUEST`` is
+off), and checking one costs two HMACs, inflating and parsing it: more than
+anything else a signed-in page does before its own work. What a cookie says
+depends only on its text and the keys, so each worker remembers what the
+cookies it verified recently said, keyed by their whole text. A forged or
+altered cookie never matches one (it is verified, refused and not kept), and
+the age limit is checked again on every request.
+"""
 
 from __future__ import annotations
 
-from flask import Flask
-from flask.sessions import SecureCookieSessionInterface
-from itsdangerous import URLSafeTimedSerializer
+import copy
+import time
+
+from flask import Flask, Request
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+# Cookies of the sessions seen recently; an older one is verified again.
+REMEMBERED = 4096
 
 
 class SessionCookie(SecureCookieSessionInterface):
-    """Read and write the session exactly as Flask does.
-
-    Flask builds a new serializer on every request, and building one encodes a
-    test value to learn what it produces; the keys rarely change, so one per
-    set of keys is kept.
-    """
+    """Read and write the session exactly as Flask does, verifying each cookie text once."""
 
     def __init__(self) -> None:
-        self._serializers: dict[tuple, URLSafeTimedSerializer | None] = {}
+        self._keys: tuple | None = None
+        self._serializer: URLSafeTimedSerializer | None = None
+        # cookie text -> (when it was signed, what it holds)
+        self._verified: dict[str, tuple[float, dict]] = {}
 
     def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        # Flask builds a serializer per request, and building one signs a test value.
         keys = (app.secret_key, *(app.config["SECRET_KEY_FALLBACKS"] or ()))
-        serializer = self._serializers.get(keys)
+        if keys != self._keys:
+            self._serializer = super().get_signing_serializer(app)
+            self._verified = {}  # what the old keys accepted, the new ones may not
+            self._keys = keys
+        return self._serializer
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        serializer = self.get_signing_serializer(app)
         if serializer is None:
-            serializer = super().get_signing_serializer(app)
-            self._serializers = {keys: serializer}  # only the newest keys are worth keeping
-        return serializer
+            return None
+        text = request.cookies.get(self.get_cookie_name(app))
+        if not text:
+            return self.session_class()
+        max_age = app.permanent_session_lifetime.total_seconds()
+        verified = self._verified.get(text)
+        if verified is None:
+            try:
+                data, signed_at = serializer.loads(
+                    text, max_age=int(max_age), return_timestamp=True
+                )
+            except BadSignature:  # forged, altered or expired: no session, as in Flask
+                return self.session_class()
+            verified = (signed_at.timestamp(), data)
+            self._remember(text, verified)
+        signed_at, data = verified
+        if time.time() - signed_at > max_age:
+            self._verified.pop(text, None)
+            return self.session_class()
+        return self.session_class(_own_copy(data))
+
+    def _remember(self, text: str, verified: tuple[float, dict]) -> None:
+        if len(self._verified) >= REMEMBERED:
+            # Dicts keep insertion order: the first key is the one verified longest ago.
+            self._verified.pop(next(iter(self._verified)), None)
+        self._verified[text] = verified
+
+
+def _own_copy(data: dict) -> dict:
+    # A request may change what it reads (flash() appends to a list in place);
+    # the remembered values must stay as the cookie says.
+    return {
+        key: copy.deepcopy(value) if isinstance(value, list | dict) else value
+        for key, value in data.items()
+    }
