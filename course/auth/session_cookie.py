@@ -13,6 +13,7 @@ the age limit is checked again on every request.
 from __future__ import annotations
 
 import copy
+import threading
 import time
 
 from flask import Flask, Request
@@ -31,6 +32,7 @@ class SessionCookie(SecureCookieSessionInterface):
         self._serializer: URLSafeTimedSerializer | None = None
         # cookie text -> (when it was signed, what it holds)
         self._verified: dict[str, tuple[float, dict]] = {}
+        self._storing = threading.Lock()
 
     def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
         # Flask builds a serializer per request, and building one signs a test value.
@@ -66,10 +68,11 @@ class SessionCookie(SecureCookieSessionInterface):
         return self.session_class(_own_copy(data))
 
     def _remember(self, text: str, verified: tuple[float, dict]) -> None:
-        if len(self._verified) >= REMEMBERED:
-            # Dicts keep insertion order: the first key is the one verified longest ago.
-            self._verified.pop(next(iter(self._verified)), None)
-        self._verified[text] = verified
+        with self._storing:  # threaded servers: finding the oldest must not race an insertion
+            if len(self._verified) >= REMEMBERED:
+                # Dicts keep insertion order: the first key is the one verified longest ago.
+                self._verified.pop(next(iter(self._verified)), None)
+            self._verified[text] = verified
 
 
 def _own_copy(data: dict) -> dict:

@@ -11,11 +11,14 @@ it stops matching. A template rendered this way must use only what it is given
 
 from __future__ import annotations
 
+import threading
+
 from flask import Flask, current_app, render_template, request
 from markupsafe import Markup
 
 # Enough for every lesson's parts in a course several times the size of ours.
 REMEMBERED = 2048
+_storing = threading.Lock()
 
 
 def render_once(template_name: str, **content: object) -> Markup:
@@ -33,10 +36,11 @@ def render_once(template_name: str, **content: object) -> Markup:
         return found[1]
     # The template's own autoescaping made it safe; Markup only says so.
     rendered = Markup(render_template(template_name, **content))  # noqa: S704
-    if len(kept) >= REMEMBERED:
-        kept.pop(next(iter(kept)), None)  # the one kept longest
-    # Holding the objects keeps their ids from being reused by others.
-    kept[key] = (tuple(content.values()), rendered)
+    with _storing:  # threaded servers: finding the oldest key must not race an insertion
+        if len(kept) >= REMEMBERED:
+            kept.pop(next(iter(kept)), None)  # the one kept longest
+        # Holding the objects keeps their ids from being reused by others.
+        kept[key] = (tuple(content.values()), rendered)
     return rendered
 
 
