@@ -76,9 +76,9 @@ class SessionCookie(SecureCookieSessionInterface):
 
 
 def _own_copy(data: dict) -> dict:
-    # A request may change what it reads (flash() appends to a list in place);
-    # the remembered values must stay as the cookie says.
+    # A request may change what it reads (flash() appends to a list in place),
+    # and a tuple may hold a list; the remembered values must stay as the cookie says.
     return {
-        key: copy.deepcopy(value) if isinstance(value, list | dict) else value
+        key: copy.deepcopy(value) if isinstance(value, list | dict | tuple) else value
         for key, value in data.items()
     }
