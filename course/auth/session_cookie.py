@@ -13,12 +13,13 @@ the age limit is checked again on every request.
 from __future__ import annotations
 
 import copy
-import threading
 import time
 
 from flask import Flask, Request
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from course.remembered import Remembered
 
 # Cookies of the sessions seen recently; an older one is verified again.
 REMEMBERED = 4096
@@ -31,15 +32,14 @@ class SessionCookie(SecureCookieSessionInterface):
         self._keys: tuple | None = None
         self._serializer: URLSafeTimedSerializer | None = None
         # cookie text -> (when it was signed, what it holds)
-        self._verified: dict[str, tuple[float, dict]] = {}
-        self._storing = threading.Lock()
+        self._verified = Remembered(REMEMBERED)
 
     def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
         # Flask builds a serializer per request, and building one signs a test value.
         keys = (app.secret_key, *(app.config["SECRET_KEY_FALLBACKS"] or ()))
         if keys != self._keys:
             self._serializer = super().get_signing_serializer(app)
-            self._verified = {}  # what the old keys accepted, the new ones may not
+            self._verified = Remembered(REMEMBERED)  # what the old keys accepted, new ones may not
             self._keys = keys
         return self._serializer
 
@@ -60,19 +60,12 @@ class SessionCookie(SecureCookieSessionInterface):
             except BadSignature:  # forged, altered or expired: no session, as in Flask
                 return self.session_class()
             verified = (signed_at.timestamp(), data)
-            self._remember(text, verified)
+            self._verified.put(text, verified)
         signed_at, data = verified
         if time.time() - signed_at > max_age:
-            self._verified.pop(text, None)
+            self._verified.forget(text)
             return self.session_class()
         return self.session_class(_own_copy(data))
-
-    def _remember(self, text: str, verified: tuple[float, dict]) -> None:
-        with self._storing:  # threaded servers: finding the oldest must not race an insertion
-            if len(self._verified) >= REMEMBERED:
-                # Dicts keep insertion order: the first key is the one verified longest ago.
-                self._verified.pop(next(iter(self._verified)), None)
-            self._verified[text] = verified
 
 
 def _own_copy(data: dict) -> dict:

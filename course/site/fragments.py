@@ -11,14 +11,13 @@ it stops matching. A template rendered this way must use only what it is given
 
 from __future__ import annotations
 
-import threading
-
 from flask import Flask, current_app, render_template, request
 from markupsafe import Markup
 
+from course.remembered import Remembered
+
 # Enough for every lesson's parts in a course several times the size of ours.
 REMEMBERED = 2048
-_storing = threading.Lock()
 
 
 def render_once(template_name: str, **content: object) -> Markup:
@@ -30,20 +29,17 @@ def render_once(template_name: str, **content: object) -> Markup:
         request.script_root,
         *((name, id(value)) for name, value in content.items()),
     )
-    kept: dict = current_app.extensions["course_fragments"]
+    kept: Remembered = current_app.extensions["course_fragments"]
     found = kept.get(key)
     if found is not None and all(a is b for a, b in zip(found[0], content.values(), strict=True)):
         return found[1]
     # The template's own autoescaping made it safe; Markup only says so.
     rendered = Markup(render_template(template_name, **content))  # noqa: S704
-    with _storing:  # threaded servers: finding the oldest key must not race an insertion
-        if len(kept) >= REMEMBERED:
-            kept.pop(next(iter(kept)), None)  # the one kept longest
-        # Holding the objects keeps their ids from being reused by others.
-        kept[key] = (tuple(content.values()), rendered)
+    # Holding the objects keeps their ids from being reused by others.
+    kept.put(key, (tuple(content.values()), rendered))
     return rendered
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["course_fragments"] = {}
+    app.extensions["course_fragments"] = Remembered(REMEMBERED)
     app.jinja_env.globals["render_once"] = render_once
