@@ -89,7 +89,11 @@ def make_engine(url: str) -> Engine:
 def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection, _record):
-        # Leave transaction control to the "begin" hook below.
+        # Leave transaction control to the writing engine's "begin" hook below:
+        # a reading session runs each statement on its own (SQLite's autocommit),
+        # so a page that records one small write never has to upgrade a read
+        # snapshot to a write lock, which SQLite refuses at once when another
+        # writer got in first.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
@@ -98,14 +102,22 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
-    @event.listens_for(engine, "begin")
-    def on_begin(connection):
-        # A reading session runs each statement on its own (SQLite's autocommit),
-        # so a page that records one small write never has to upgrade a read
-        # snapshot to a write lock, which SQLite refuses at once when another
-        # writer got in first. A writing session takes the lock up front.
-        if connection.get_execution_options().get(WRITE_OPTION):
+
+def writing_engine(engine: Engine) -> Engine:
+    """Return ``engine`` for sessions that write: on SQLite they take the write lock up front.
+
+    The hook is set on this engine alone, not on ``engine``: a connection whose
+    engine has no event hooks skips SQLAlchemy's event dispatch on every
+    statement, which reading requests (most of them) would otherwise pay for nothing.
+    """
+    writer = engine.execution_options(**{WRITE_OPTION: True})
+    if engine.dialect.name == "sqlite":
+
+        @event.listens_for(writer, "begin")
+        def on_begin(connection):
             connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return writer
 
 
 def init_app(app: Flask) -> None:
@@ -114,9 +126,7 @@ def init_app(app: Flask) -> None:
     app.extensions["course_db"] = {
         "engine": engine,
         "reader": sessionmaker(bind=engine, expire_on_commit=False),
-        "writer": sessionmaker(
-            bind=engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False
-        ),
+        "writer": sessionmaker(bind=writing_engine(engine), expire_on_commit=False),
     }
     app.teardown_appcontext(_close_session)
 
