@@ -4,9 +4,10 @@ Both run under the same gunicorn settings and the same load. The machines this
 runs on are shared, and their speed drifts within a minute, so the servers run
 side by side and are loaded in turns: several short rounds, each loading every
 server once, and the ratio is the median of the rounds' ratios. Alongside, for
-reference, runs the course app's cheapest signed-in page
-(``bench.signed_in_floor``). Benchmark 5 (page weight) runs on the lesson
-page's server.
+reference, run two yardsticks between the two: the course app's cheapest
+signed-in page (``bench.signed_in_floor``), and the least signed-in page the
+course's libraries allow (``bench.stack_floor``). Benchmark 5 (page weight)
+runs on the lesson page's server.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import statistics
 from contextlib import ExitStack
 from pathlib import Path
 
-from bench import page_weight, signed_in_floor
+from bench import page_weight, signed_in_floor, stack_floor
 from bench.client import Browser
 from bench.databases import add_learners, migrate, sqlite_url
 from bench.load import LoadGenerator, LoadResult
@@ -63,6 +64,17 @@ def run(workspace: Path, generator: LoadGenerator, servers: list[Gunicorn]) -> l
         )
         floor_browser = Browser(floor_server.url)
         floor_browser.sign_in(LEARNER, password)
+        stack_server = stack.enter_context(
+            Gunicorn(
+                "bench.stack_floor:create_stack_floor_app()",
+                {**environment, stack_floor.BODY_LENGTH_VARIABLE: str(body_length)},
+                "stack's minimal signed-in page",
+            )
+        )
+        stack_browser = Browser(stack_server.url)
+        stack_browser.get(stack_floor.SIGN_IN_PATH)
+        if stack_browser.get(stack_floor.PATH).status != 200:
+            raise RuntimeError(f"{stack_floor.PATH} did not answer 200 once signed in")
         bare_server = stack.enter_context(
             Gunicorn("bench.bare_app:app", course_environment(), "bare app")
         )
@@ -73,18 +85,32 @@ def run(workspace: Path, generator: LoadGenerator, servers: list[Gunicorn]) -> l
                 floor_server.url + signed_in_floor.PATH,
                 {"Cookie": floor_browser.cookie_header()},
             ),
+            "stack": (
+                stack_server.url + stack_floor.PATH,
+                {"Cookie": stack_browser.cookie_header()},
+            ),
             "bare": (bare_server.url + "/", {}),
         }
         say(
-            f"loading {path}, {signed_in_floor.PATH} and the bare app in turns: "
-            f"{ROUNDS} rounds of {ROUND_S} s each with {generator.name}"
+            f"loading {path}, {signed_in_floor.PATH}, {stack_floor.PATH} and the bare app "
+            f"in turns: {ROUNDS} rounds of {ROUND_S} s each with {generator.name}"
         )
         rounds = load_in_turns(generator, loads)
-    lesson, floor, bare = (combined(rounds, name) for name in ("lesson", "floor", "bare"))
+    lesson, floor, stack_page, bare = (
+        combined(rounds, name) for name in ("lesson", "floor", "stack", "bare")
+    )
     return [
         *load_figures("lesson page", lesson, path),
         *load_figures("bare Flask app", bare, "/"),
         *load_figures("signed-in constant page", floor, signed_in_floor.PATH),
+        *load_figures("stack's minimal signed-in page", stack_page, stack_floor.PATH),
+        Figure(
+            BENCHMARK,
+            "throughput ratio, stack's minimal signed-in page / bare",
+            median_ratio(rounds, "stack", "bare"),
+            digits=2,
+            note="Flask, Flask-Login and one query, nothing else: for reference, no target",
+        ),
         Figure(
             BENCHMARK,
             "throughput ratio, signed-in constant page / bare",
