@@ -6,8 +6,6 @@ import csv
 import io
 from dataclasses import dataclass
 
-from email_validator import EmailNotValidError, validate_email
-
 MAX_ROWS = 500
 MAX_BYTES = 100 * 1024
 MAX_NAME_LENGTH = 120
@@ -92,6 +90,10 @@ def _read_row(number: int, cells: list[str], columns: dict[str, int]):
         return None, f"Row {number}: no email."
     if len(email) > MAX_EMAIL_LENGTH:
         return None, f"Row {number}: the email is longer than {MAX_EMAIL_LENGTH} characters."
+    # Imported here: compiling its patterns costs every process 20 ms at start-up,
+    # and only a manager's roster upload needs them.
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         email = validate_email(email, check_deliverability=False).normalized.lower()
     except EmailNotValidError:
