@@ -54,11 +54,12 @@ def run(workspace: Path, generator: LoadGenerator, servers: list[Gunicorn]) -> l
         check_lesson_page(browser, path)
         weight = page_weight.measure(browser, slugs)
         body_length = len(browser.get(path).text.encode())
-        # The constant page is as long as the lesson page, so only the work differs.
+        # The reference pages are as long as the lesson page, so only the work differs.
+        reference = {**environment, signed_in_floor.BODY_LENGTH_VARIABLE: str(body_length)}
         floor_server = stack.enter_context(
             Gunicorn(
                 "bench.signed_in_floor:create_app_with_constant_page()",
-                {**environment, signed_in_floor.BODY_LENGTH_VARIABLE: str(body_length)},
+                reference,
                 "signed-in constant page",
             )
         )
@@ -67,7 +68,7 @@ def run(workspace: Path, generator: LoadGenerator, servers: list[Gunicorn]) -> l
         stack_server = stack.enter_context(
             Gunicorn(
                 "bench.stack_floor:create_stack_floor_app()",
-                {**environment, stack_floor.BODY_LENGTH_VARIABLE: str(body_length)},
+                reference,
                 "stack's minimal signed-in page",
             )
         )

@@ -16,9 +16,10 @@ from flask import Flask
 from flask_login import LoginManager, UserMixin, login_required, login_user
 from sqlalchemy import create_engine, text
 
+from bench.signed_in_floor import BODY_LENGTH_VARIABLE
+
 PATH = "/bench/stack-floor"
 SIGN_IN_PATH = "/bench/stack-floor/sign-in"
-BODY_LENGTH_VARIABLE = "BENCH_BODY_LENGTH"
 FIND_USER = text('SELECT id, name FROM "user" WHERE id = :id')
 
 
