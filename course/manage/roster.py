@@ -91,7 +91,7 @@ def _read_row(number: int, cells: list[str], columns: dict[str, int]):
     if len(email) > MAX_EMAIL_LENGTH:
         return None, f"Row {number}: the email is longer than {MAX_EMAIL_LENGTH} characters."
     # Imported here: compiling its patterns costs every process 20 ms at start-up,
-    # and only a manager's roster upload needs them.
+    # and only a list of people a manager adds needs them.
     from email_validator import EmailNotValidError, validate_email
 
     try:
