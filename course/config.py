@@ -10,6 +10,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 REPOSITORY_ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,6 +33,7 @@ SETTINGS: dict[str, tuple[object, object]] = {
     "MAX_CONTENT_LENGTH": (1024 * 1024, int),
     "LOGIN_LIMIT": ("10 per minute;50 per hour", str),
     "REGISTER_LIMIT": ("20 per hour", str),
+    "BASE_URL": (None, str),
 }
 
 REGISTRATION_MODES = ("open", "invite", "closed")
@@ -64,6 +66,8 @@ def _fill_derived(app) -> None:
             f"COURSE_REGISTRATION must be one of {', '.join(REGISTRATION_MODES)}, "
             f"not {config['REGISTRATION']!r}"
         )
+    if config["BASE_URL"]:
+        config["BASE_URL"] = parse_base_url(config["BASE_URL"], "COURSE_BASE_URL")
     config["SESSION_COOKIE_HTTPONLY"] = True
     config["SESSION_COOKIE_SAMESITE"] = "Lax"
     config["SESSION_COOKIE_SECURE"] = config["SECURE_COOKIES"]
@@ -77,6 +81,22 @@ def _fill_derived(app) -> None:
     config["SESSION_REFRESH_EACH_REQUEST"] = False
     # A CSRF token lives as long as the session: learners leave a quiz open for hours.
     config["WTF_CSRF_TIME_LIMIT"] = None
+
+
+def parse_base_url(value: str, name: str) -> str:
+    """Return the site's public address without a trailing slash, or refuse one that is not."""
+    try:
+        parts = urlsplit(value.strip())
+        # Reading .port checks it: a port that is not a number raises ValueError.
+        is_address = parts.scheme in ("http", "https") and parts.hostname and parts.port != 0
+    except ValueError:  # also an unbalanced [ in the host
+        is_address = False
+    if not is_address or parts.username or parts.query or parts.fragment:
+        raise ValueError(
+            f"{name} must be the site's public address, like https://course.example.com "
+            f"(a path is allowed; a password, query or fragment is not), not {value!r}"
+        )
+    return value.strip().rstrip("/")
 
 
 def read_or_create_secret_key(path: Path) -> str:

@@ -3,8 +3,10 @@
 Learners walk the real outline: they open and complete lessons, answer quiz
 questions graded by the real question types (better learners answer better,
 harder questions are missed more, retries improve), and choose their way
-through the real scenario graphs. Rows go in with one bulk INSERT per table,
-and every learner shares one password hash, so thousands take seconds.
+through the real scenario graphs, leaving the learning records that real
+activity leaves (so the cohort's xAPI export reads like a real one). Rows go in
+with one bulk INSERT per table, and every learner shares one password hash, so
+thousands take seconds.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from course.db import new_session, utcnow
 from course.manage.cohorts import create_cohort, renew_invite_code
 from course.manage.models import CohortMember
 from course.progress.models import (
+    LearningRecord,
     LessonProgress,
     QuizAnswer,
     QuizAttempt,
@@ -39,6 +42,7 @@ from course.progress.models import (
     ScenarioRun,
 )
 from course.progress.quizzes import is_passing
+from course.progress.records import Verb, record_values
 
 MANAGER_EMAIL = "demo.manager@example.com"
 # fmt: off
@@ -153,6 +157,7 @@ class Records:
         self.runs: list[dict] = []
         self.choices: list[list[dict]] = []  # per run
         self.reviews: dict[tuple, dict] = {}  # graded answers, reused across learners
+        self.learning: list[dict] = []  # learning records, as the services would write them
 
     def insert(self, session: Session) -> None:
         """Insert every gathered row, parents first, one bulk INSERT per table."""
@@ -164,6 +169,13 @@ class Records:
         self._insert_with_children(
             session, ScenarioRun, self.runs, ScenarioChoice, self.choices, "run_id"
         )
+        if self.learning:
+            # In time order, so row ids follow it as they do for real activity (a
+            # stable sort keeps "attempted" before "passed" at the same instant).
+            self.learning.sort(key=lambda row: row["recorded_at"])
+            # Into the table, not through the ORM: the ORM leaves out a row's None
+            # values and so splits rows of differing shapes into many INSERTs.
+            session.execute(insert(LearningRecord.__table__), self.learning)
 
     @staticmethod
     def _insert_with_children(session, parent, rows, child, children, key) -> None:
@@ -214,9 +226,18 @@ class Learner:
             else:
                 self.scenario(self.catalog.scenarios[item.slug], at, is_frontier)
 
+    def learned(self, verb: Verb, kind: str, slug: str, at: datetime, **result) -> None:
+        """Keep the learning record the services would write for this event."""
+        self.records.learning.append(
+            record_values(user_id=self.user_id, verb=verb, kind=kind, slug=slug, at=at, **result)
+        )
+
     def lesson(self, slug: str, at: datetime, is_frontier: bool) -> None:
         """Open the lesson, and complete it unless it is where the learner stopped."""
         done = None if is_frontier and self.rng.random() < 0.6 else at + timedelta(minutes=8)
+        self.learned(Verb.OPENED, "lesson", slug, at)
+        if done is not None:
+            self.learned(Verb.COMPLETED, "lesson", slug, done, is_completion=True)
         self.records.lessons.append(
             {
                 "user_id": self.user_id,
@@ -255,6 +276,16 @@ class Learner:
                 }
             )
             self.records.answers.append(answers)
+            for verb in (Verb.ATTEMPTED, Verb.PASSED if is_passed else Verb.FAILED):
+                self.learned(
+                    verb,
+                    "quiz",
+                    quiz.slug,
+                    submitted,
+                    score=score,
+                    is_success=is_passed,
+                    is_completion=True,
+                )
             if is_passed or self.rng.random() > self.persistence:
                 return
 
@@ -311,6 +342,14 @@ class Learner:
                     "chosen_at": chosen_at,
                 }
             )
+            self.learned(
+                Verb.CHOSE,
+                "scenario",
+                scenario.slug,
+                chosen_at,
+                part=step.id,
+                response=choice.id,
+            )
             points += choice.points
             node = choice.next
         ending = scenario.endings.get(node)
@@ -319,6 +358,16 @@ class Learner:
         if ending is not None:
             score = min(1.0, points / scenario.max_points) if scenario.max_points else 1.0
             is_passed = scenario.pass_mark is None or is_passing(score, scenario.pass_mark)
+            self.learned(
+                Verb.FINISHED,
+                "scenario",
+                scenario.slug,
+                at + timedelta(minutes=len(choices)),
+                part=ending.id,
+                score=score,
+                is_success=is_passed,
+                is_completion=True,
+            )
         self.records.runs.append(
             {
                 "user_id": self.user_id,

@@ -24,8 +24,12 @@ class Verb(enum.StrEnum):
     FINISHED = "finished"  # a scenario run reaching an ending
 
 
-def record_event(
-    session: Session,
+def record_event(session: Session, **event) -> None:
+    """Add one learning record (``record_values``' arguments); the caller commits it."""
+    session.add(LearningRecord(**record_values(**event)))
+
+
+def record_values(
     *,
     user_id: int,
     verb: Verb,
@@ -37,19 +41,17 @@ def record_event(
     is_success: bool | None = None,
     is_completion: bool | None = None,
     response: str | None = None,
-) -> None:
-    """Add one learning record; the caller commits it with the change it describes."""
-    session.add(
-        LearningRecord(
-            user_id=user_id,
-            verb=verb.value,
-            object_kind=kind,
-            object_slug=slug,
-            object_part=part,
-            score=score,
-            is_success=is_success,
-            is_completion=is_completion,
-            response=response,
-            recorded_at=at,
-        )
-    )
+) -> dict:
+    """Return one learning record's columns, every one present (bulk inserts need that)."""
+    return {
+        "user_id": user_id,
+        "verb": verb.value,
+        "object_kind": kind,
+        "object_slug": slug,
+        "object_part": part,
+        "score": score,
+        "is_success": is_success,
+        "is_completion": is_completion,
+        "response": response,
+        "recorded_at": at,
+    }

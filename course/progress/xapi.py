@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from datetime import UTC
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -11,15 +12,17 @@ from sqlalchemy.orm import Session
 from course.auth.models import User
 from course.progress.models import LearningRecord
 
-# Our verbs, as the ADL verb vocabulary names them.
-VERB_IDS = {
-    "opened": "http://adlnet.gov/expapi/verbs/experienced",
-    "completed": "http://adlnet.gov/expapi/verbs/completed",
-    "attempted": "http://adlnet.gov/expapi/verbs/attempted",
-    "passed": "http://adlnet.gov/expapi/verbs/passed",
-    "failed": "http://adlnet.gov/expapi/verbs/failed",
-    "chose": "http://adlnet.gov/expapi/verbs/responded",
-    "finished": "http://adlnet.gov/expapi/verbs/completed",
+ADL_VERBS = "http://adlnet.gov/expapi/verbs/"
+# Our verbs, as the ADL verb vocabulary names them; a statement shows the ADL verb's
+# own name, since a store reads the display as the name of the verb id beside it.
+VERB_NAMES = {
+    "opened": "experienced",
+    "completed": "completed",
+    "attempted": "attempted",
+    "passed": "passed",
+    "failed": "failed",
+    "chose": "responded",
+    "finished": "completed",
 }
 ACTIVITY_TYPES = {
     "lesson": "http://adlnet.gov/expapi/activities/lesson",
@@ -29,7 +32,7 @@ ACTIVITY_TYPES = {
 PATHS = {"lesson": "lessons", "quiz": "quizzes", "scenario": "scenarios"}
 
 
-def statements(session: Session, user_ids, base_url: str) -> Iterator[dict]:
+def statements(session: Session, user_ids, *, base_url: str, site_id: uuid.UUID) -> Iterator[dict]:
     """Yield the learners' records as xAPI statements, oldest first (one query, streamed)."""
     rows = session.execute(
         select(LearningRecord, User.email, User.name)
@@ -39,11 +42,35 @@ def statements(session: Session, user_ids, base_url: str) -> Iterator[dict]:
         .execution_options(yield_per=1000)
     )
     for record, email, name in rows:
-        yield statement(record, email, name, base_url)
+        yield statement(record, email, name, base_url=base_url, site_id=site_id)
 
 
-def statement(record: LearningRecord, email: str, name: str, base_url: str) -> dict:
-    """Return one record as an xAPI statement; its id is stable across exports."""
+def statement_id(record: LearningRecord, site_id: uuid.UUID) -> uuid.UUID:
+    """Return the record's statement id: the same at every export, unique to this database.
+
+    The site's random id keeps two databases apart; what the record says (not only
+    its row id) keeps apart two records that reuse a row id, as a database restored
+    from a backup and then written to does.
+    """
+    name = ":".join(
+        (
+            "learning_record",
+            str(record.id),
+            str(record.user_id),
+            record.verb,
+            record.object_kind,
+            record.object_slug,
+            record.object_part or "",
+            record.recorded_at.astimezone(UTC).isoformat(),
+        )
+    )
+    return uuid.uuid5(site_id, name)
+
+
+def statement(
+    record: LearningRecord, email: str, name: str, *, base_url: str, site_id: uuid.UUID
+) -> dict:
+    """Return one record as an xAPI statement."""
     activity = f"{base_url.rstrip('/')}/{PATHS[record.object_kind]}/{record.object_slug}"
     if record.object_part:
         activity += f"#{record.object_part}"
@@ -57,10 +84,11 @@ def statement(record: LearningRecord, email: str, name: str, base_url: str) -> d
         )
         if value is not None
     }
+    verb = VERB_NAMES[record.verb]
     body = {
-        "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{base_url}/records/{record.id}")),
+        "id": str(statement_id(record, site_id)),
         "actor": {"objectType": "Agent", "name": name, "mbox": f"mailto:{email}"},
-        "verb": {"id": VERB_IDS[record.verb], "display": {"en": record.verb}},
+        "verb": {"id": ADL_VERBS + verb, "display": {"en": verb}},
         "object": {
             "objectType": "Activity",
             "id": activity,

@@ -82,6 +82,19 @@ def test_an_unknown_registration_mode_is_refused(tmp_path, monkeypatch):
         settings_app(tmp_path / "instance")
 
 
+def test_the_base_url_setting_is_read_and_checked(tmp_path, monkeypatch):
+    import pytest
+
+    monkeypatch.setenv("COURSE_BASE_URL", "https://course.example.com/academy/")
+    assert settings_app(tmp_path / "instance").config["BASE_URL"] == (
+        "https://course.example.com/academy"
+    )
+    for wrong in ("course.example.com", "https://course.example.com:http", "https://a@b.example"):
+        monkeypatch.setenv("COURSE_BASE_URL", wrong)
+        with pytest.raises(ValueError, match="COURSE_BASE_URL must be the site's public address"):
+            settings_app(tmp_path / "instance")
+
+
 def test_an_unexpected_error_is_a_friendly_500_with_a_reference(make_app, caplog):
     app = make_app(PROPAGATE_EXCEPTIONS=False)
 
