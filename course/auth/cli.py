@@ -8,6 +8,7 @@ import click
 from flask.cli import AppGroup
 
 from course.auth import accounts
+from course.auth.details import NotAnEmailError, name_problem, normalised_email
 from course.auth.models import Role
 from course.auth.passwords import password_problem
 from course.db import new_session
@@ -27,6 +28,14 @@ users_cli = AppGroup("users", help="Manage accounts.")
 @click.option("--password-stdin", is_flag=True, help="Read the password as one line of stdin.")
 def create_user_command(email: str, name: str, role: str, password_stdin: bool) -> None:
     """Create an account."""
+    # Checked before the password is asked for, so nobody types one in vain.
+    try:
+        normalised_email(email)
+    except NotAnEmailError as error:
+        raise click.ClickException(f"{email!r} is not an email address: {error}") from None
+    problem = name_problem(name)
+    if problem:
+        raise click.ClickException(f"name refused: {problem}")
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
@@ -34,8 +43,6 @@ def create_user_command(email: str, name: str, role: str, password_stdin: bool) 
     problem = password_problem(password, user_inputs=(email, name))
     if problem:
         raise click.ClickException(f"password refused: {problem}")
-    if "@" not in email or len(email) > 254:
-        raise click.ClickException(f"{email!r} is not an email address")
     with new_session(write=True) as session:
         try:
             user = accounts.create_user(

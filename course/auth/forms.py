@@ -4,9 +4,32 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
+from course.auth.details import (
+    EMAIL_MAX_LENGTH,
+    NAME_MAX_LENGTH,
+    PRINTABLE_ONLY,
+    NotAnEmailError,
+    is_printable,
+    normalised_email,
+)
 from course.auth.passwords import MAX_LENGTH, password_problem
+
+
+def printable(form, field):
+    """Refuse control characters in a name (a person's or a cohort's)."""
+    if field.data and not is_printable(field.data):
+        raise ValidationError(PRINTABLE_ONLY)
+
+
+def email_address(form, field):
+    """Refuse what is not an email address, saying why."""
+    if field.data:
+        try:
+            normalised_email(field.data)
+        except NotAnEmailError as error:
+            raise ValidationError(str(error)) from None
 
 
 class NewPassword:
@@ -22,20 +45,22 @@ class NewPassword:
 
 
 class SignInForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
+    email = EmailField("Email", validators=[DataRequired(), Length(max=EMAIL_MAX_LENGTH)])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=MAX_LENGTH)])
     submit = SubmitField("Sign in")
 
 
 class RegisterForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired(), Length(max=120)])
-    email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
+    name = StringField("Name", validators=[DataRequired(), Length(max=NAME_MAX_LENGTH), printable])
+    email = EmailField(
+        "Email", validators=[DataRequired(), Length(max=EMAIL_MAX_LENGTH), email_address]
+    )
     password = PasswordField("Password", validators=[DataRequired(), NewPassword()])
     submit = SubmitField("Create account")
 
 
 class NameForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired(), Length(max=120)])
+    name = StringField("Name", validators=[DataRequired(), Length(max=NAME_MAX_LENGTH), printable])
     submit = SubmitField("Save name")
 
 

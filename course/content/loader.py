@@ -6,6 +6,7 @@ format is read by ``outline``, ``lessons``, ``quizzes`` and ``scenarios``.
 
 from __future__ import annotations
 
+import errno
 import gc
 import hashlib
 from collections.abc import Iterator, MutableMapping
@@ -31,6 +32,9 @@ from course.content.yaml_source import YamlList, YamlMap, parse_yaml
 
 QUIZ_FILE_KINDS = ("quiz", "scenario")
 VERSION_LENGTH = 16
+# Far above any lesson or quiz a person writes (real ones are a few KB to a few dozen),
+# and low enough that a pasted dump is refused at once instead of parsed for seconds.
+MAX_FILE_BYTES = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -50,16 +54,24 @@ ParseCache = MutableMapping[tuple[str, str], ParsedFile]
 
 
 def content_files(content_dir: Path) -> list[Path]:
-    """Return the files the catalog is read from (and ``.yml`` files, to be reported)."""
-    found = [content_dir / OUTLINE_PATH] if (content_dir / OUTLINE_PATH).is_file() else []
+    """Return the files the catalog is read from (and ``.yml`` files, to be reported).
+
+    Broken symbolic links are listed too, so that reading them reports them.
+    """
+    found = [content_dir / OUTLINE_PATH] if _is_content_file(content_dir / OUTLINE_PATH) else []
     for folder, patterns in (("lessons", ("*.md",)), ("quizzes", ("*.yaml", "*.yml"))):
         for pattern in patterns:
             found.extend(
                 path
                 for path in sorted((content_dir / folder).glob(pattern))
-                if not path.name.startswith(".") and path.is_file()
+                if not path.name.startswith(".") and _is_content_file(path)
             )
     return found
+
+
+def _is_content_file(path: Path) -> bool:
+    # is_file() follows links and answers False for a dangling one or a loop.
+    return path.is_file() or (path.is_symlink() and not path.is_dir())
 
 
 def load_catalog(content_dir: Path) -> Catalog:
@@ -76,7 +88,7 @@ def check_content(
     """Validate the content in ``content_dir``: the catalog when valid, else None and problems."""
     content_dir = Path(content_dir)
     cache = {} if cache is None else cache
-    if not (content_dir / OUTLINE_PATH).is_file():
+    if not _is_content_file(content_dir / OUTLINE_PATH):
         message = f"file not found: a course needs an outline at {content_dir / OUTLINE_PATH}"
         return None, [Problem(OUTLINE_PATH, 1, message)]
 
@@ -136,9 +148,16 @@ def _parse_file(content_dir: Path, path: Path, cache: ParseCache) -> tuple[Parse
     slug = path.stem
     source = SourceFile(relative)
     try:
-        data = path.read_bytes()
+        with path.open("rb") as file:
+            data = file.read(MAX_FILE_BYTES + 1)
     except OSError as error:
-        source.problem(1, f"cannot read the file: {error.strerror or error}")
+        source.problem(1, _unreadable(path, error))
+        return _finish(source, slug, None, None), ""
+    if len(data) > MAX_FILE_BYTES:
+        limit = f"{MAX_FILE_BYTES // 1024 // 1024} MiB"
+        source.problem(
+            1, f"the file is larger than {limit}, the limit for a content file: split it up"
+        )
         return _finish(source, slug, None, None), ""
     version = hashlib.sha256(data).hexdigest()[:VERSION_LENGTH]
     if (relative, version) in cache:
@@ -156,6 +175,18 @@ def _parse_file(content_dir: Path, path: Path, cache: ParseCache) -> tuple[Parse
     parsed = _finish(source, slug, kind, item)
     cache[(relative, version)] = parsed
     return parsed, version
+
+
+def _unreadable(path: Path, error: OSError) -> str:
+    if error.errno == errno.ELOOP:
+        return "the file is a symbolic link in a loop: it never reaches a file"
+    if error.errno == errno.ENOENT and path.is_symlink():
+        try:
+            target = path.readlink().as_posix()
+        except OSError:  # the link itself has just gone
+            target = "a file"
+        return f"the file is a symbolic link to {target}, which does not exist"
+    return f"cannot read the file: {error.strerror or error}"
 
 
 def _finish(source: SourceFile, slug: str, kind: str | None, item: Any) -> ParsedFile:

@@ -5,15 +5,11 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, EmailField, PasswordField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 
+from course.auth.details import EMAIL_MAX_LENGTH
+from course.auth.forms import email_address, printable
 from course.auth.passwords import MAX_LENGTH, password_problem
-
-
-def printable(form, field):
-    """Refuse control characters, which no name needs and a database may reject."""
-    if field.data and any(ord(ch) < 32 or ord(ch) == 127 for ch in field.data):
-        raise ValidationError("Use letters, digits, spaces and punctuation only.")
 
 
 class CohortForm(FlaskForm):
@@ -40,7 +36,10 @@ class RosterForm(FlaskForm):
 
 
 class AddManagerForm(FlaskForm):
-    email = EmailField("Manager's email", validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(
+        "Manager's email",
+        validators=[DataRequired(), Length(max=EMAIL_MAX_LENGTH), email_address],
+    )
     submit = SubmitField("Add manager")
 
 

@@ -6,6 +6,9 @@ from course.auth.models import Role, User
 from course.db import new_session
 from tests.conftest import PASSWORD, csrf_token, post_form
 
+NAME_MESSAGE = "Use letters, digits, spaces and punctuation only."
+CONTROL_NAMES = ["Ada\tLovelace", "Ada\nLovelace", "Ada\x1b[2J", "Ada\x7f", "\x01Ada", "Ada\x9b"]
+
 
 def register(
     client, name="Ada Lovelace", email="ada@example.com", password="analytical engine 1843"
@@ -43,6 +46,27 @@ def test_register_refuses_an_email_taken_in_another_case(client, make_user):
 )
 def test_register_refuses_weak_passwords(client, app, password, message):
     response = register(client, password=password)
+    assert response.status_code == 200
+    assert message in response.text
+    with app.app_context(), new_session() as session:
+        assert session.query(User).count() == 0
+
+
+@pytest.mark.parametrize("name", CONTROL_NAMES)
+def test_register_refuses_control_characters_in_the_name(client, app, name):
+    response = register(client, name=name)
+    assert response.status_code == 200
+    assert NAME_MESSAGE in response.text
+    with app.app_context(), new_session() as session:
+        assert session.query(User).count() == 0
+
+
+@pytest.mark.parametrize(
+    ("email", "message"),
+    [("a@b", "The part after the @-sign is not valid"), ("x@@y", "contains invalid characters")],
+)
+def test_register_says_why_an_email_is_refused(client, app, email, message):
+    response = register(client, email=email)
     assert response.status_code == 200
     assert message in response.text
     with app.app_context(), new_session() as session:
@@ -138,6 +162,17 @@ def test_account_changes_name(client, make_user, sign_in):
     response = post_form(client, "/account", {"action": "name", "name-name": "New Name"})
     assert response.status_code == 302
     assert "New Name" in client.get("/account").text
+
+
+@pytest.mark.parametrize("name", CONTROL_NAMES)
+def test_account_refuses_control_characters_in_the_name(app, client, make_user, sign_in, name):
+    user = make_user(name="Old Name")
+    sign_in(user)
+    response = post_form(client, "/account", {"action": "name", "name-name": name})
+    assert response.status_code == 200
+    assert NAME_MESSAGE in response.text
+    with app.app_context(), new_session() as session:
+        assert session.get(User, user.id).name == "Old Name"
 
 
 def test_password_change_needs_current_password_and_ends_other_sessions(app, make_user, sign_in):

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from click.testing import CliRunner
+from flask import Flask
 
-from course.content import check_content
+from course import content
+from course.content import ContentError, check_content
+from course.content.cli import check_command
+from course.content.loader import MAX_FILE_BYTES
 from tests.content.broken_copies import QUIZ, SCENARIO, WELCOME
 
 
@@ -82,4 +87,73 @@ def test_front_matter_line_numbers_count_in_the_body(course_copy):
     line = course_copy.line_of(WELCOME, "![](x.png)")
     assert f"{WELCOME}:{line}: image has no alt text: write it as ![what it shows](url)" in (
         course_copy.problems()
+    )
+
+
+def test_course_check_reports_extra_broken_symlinks_instead_of_all_valid(course_copy):
+    (course_copy.root / "lessons" / "ghost.md").symlink_to("gone.md")
+    (course_copy.root / "quizzes" / "loop.yaml").symlink_to("loop.yaml")
+    result = CliRunner().invoke(check_command, ["--content", str(course_copy.root)])
+    assert result.exit_code == 1
+    assert "all valid" not in result.output
+    lines = result.output.splitlines()
+    assert "lessons/ghost.md:1: the file is a symbolic link to gone.md, which does not exist" in (
+        lines
+    )
+    assert (
+        "quizzes/loop.yaml:1: the file is a symbolic link in a loop: it never reaches a file"
+        in (lines)
+    )
+
+
+def test_a_dangling_symlink_in_the_outline_is_named_as_such(course_copy):
+    roles = course_copy.root / "lessons" / "roles.md"
+    roles.unlink()
+    roles.symlink_to("roles-draft.md")
+    result = CliRunner().invoke(check_command, ["--content", str(course_copy.root)])
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "lessons/roles.md:1: the file is a symbolic link to roles-draft.md, which does not exist"
+    ]
+
+
+@pytest.mark.parametrize(
+    "links", [{QUIZ: QUIZ}, {QUIZ: "quizzes/other.yaml", "quizzes/other.yaml": QUIZ}]
+)
+def test_a_symlink_loop_is_a_problem_not_all_valid(course_copy, links):
+    for link, target in links.items():
+        path = course_copy.root / link
+        path.unlink(missing_ok=True)
+        path.symlink_to(course_copy.root / target)
+    problems = course_copy.problems()
+    assert f"{QUIZ}:1: the file is a symbolic link in a loop: it never reaches a file" in problems
+    assert all(problem.split(":")[1] == "1" for problem in problems)
+
+
+def test_a_symlink_to_a_file_inside_the_content_folder_still_works(course_copy):
+    drafts = course_copy.root / "drafts"
+    drafts.mkdir()
+    (course_copy.root / WELCOME).rename(drafts / "welcome.md")
+    (course_copy.root / WELCOME).symlink_to("../drafts/welcome.md")
+    assert course_copy.problems() == []
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_parsed(course_copy):
+    with (course_copy.root / WELCOME).open("a", encoding="utf-8") as lesson:
+        lesson.write("A paragraph of a lesson that goes on.\n\n" * (MAX_FILE_BYTES // 20))
+    assert course_copy.problems() == [
+        f"{WELCOME}:1: the file is larger than 1 MiB, the limit for a content file: split it up"
+    ]
+
+
+def test_the_app_refuses_to_start_with_the_same_problems(course_copy):
+    roles = course_copy.root / "lessons" / "roles.md"
+    roles.unlink()
+    roles.symlink_to("roles.md")
+    app = Flask("start_up_test")
+    app.config.update(CONTENT_DIR=str(course_copy.root))
+    with pytest.raises(ContentError) as raised:
+        content.init_app(app)
+    assert str(raised.value) == (
+        "lessons/roles.md:1: the file is a symbolic link in a loop: it never reaches a file"
     )

@@ -13,7 +13,9 @@ from course.manage.models import CohortMember, PasswordToken
 from course.manage.roster import MAX_BYTES, MAX_ROWS, RosterError, parse_people
 from course.manage.tokens import token_hash
 from course.progress.models import LessonProgress
-from tests.conftest import post_form
+from tests.conftest import csrf_token, post_form
+
+NAME_MESSAGE = "Use letters, digits, spaces and punctuation only."
 
 
 @pytest.fixture
@@ -133,6 +135,86 @@ def test_bad_rosters_are_refused_with_a_message(client, cohort, app, content, me
     )
     assert response.status_code == 400
     assert message in response.text
+    assert member_emails(app, cohort.id) == []
+
+
+@pytest.mark.parametrize(
+    "roster",
+    [
+        b"name,email\rAda Mac,adamac@example.com\rGrace Mac,gracemac@example.com\r",
+        b"name,email\r\nAda Mac,adamac@example.com\r\nGrace Mac,gracemac@example.com\r\n",
+        b"\xef\xbb\xbfAda Mac,adamac@example.com\nGrace Mac,gracemac@example.com",
+    ],
+    ids=["mac", "windows", "bom"],
+)
+def test_a_roster_is_read_whatever_its_line_endings(client, cohort, app, roster):
+    response = post_form(
+        client,
+        f"/manage/cohorts/{cohort.id}/people/import",
+        {"roster-roster": (io.BytesIO(roster), "roster.csv")},
+    )
+    assert response.status_code == 200
+    assert "Ada Mac (adamac@example.com)" in response.text
+    assert member_emails(app, cohort.id) == ["adamac@example.com", "gracemac@example.com"]
+
+
+@pytest.mark.parametrize(
+    ("people", "status", "message"),
+    [
+        ("Ada Mac,adamac@example.com\rGrace,grace@example.com\r", 200, ""),
+        ("Ada Mac,adamac@example.com\r\nGrace,grace@example.com\r\n", 200, ""),
+        ("\ufeffname,email\r\nAda Mac,adamac@example.com\r\nGrace,grace@example.com", 200, ""),
+        # A lone carriage return ends a row, as in a spreadsheet: the name is cut off.
+        ("Ada\rMac,adamac@example.com\n", 400, "Row 1: no email."),
+        ('"Ada\rMac",adamac@example.com\n', 400, NAME_MESSAGE),
+        ("Ada\tMac,adamac@example.com", 400, NAME_MESSAGE),
+        ("Ada\x1b[31mMac,adamac@example.com", 400, NAME_MESSAGE),
+        ("Ada\x7f,adamac@example.com", 400, NAME_MESSAGE),
+        ("Ada\x85Mac,adamac@example.com", 400, NAME_MESSAGE),
+    ],
+)
+def test_typed_lists_are_read_whatever_their_line_endings(
+    client, cohort, app, people, status, message
+):
+    response = post_form(client, f"/manage/cohorts/{cohort.id}/people/add", {"add-people": people})
+    assert response.status_code == status
+    assert message in response.text
+    added = ["adamac@example.com", "grace@example.com"] if status == 200 else []
+    assert member_emails(app, cohort.id) == added
+
+
+@pytest.mark.parametrize("raw", [b"Ada\xff,ada@example.com", b"\xe9l\xe8ve,eleve@example.com"])
+def test_a_typed_list_that_is_not_utf8_is_a_400_with_a_message(client, cohort, app, raw):
+    # Sent as multipart form data, whose bytes Werkzeug decodes with replacement characters.
+    boundary = "boundary42"
+    fields = {"csrf_token": csrf_token(client).encode(), "add-people": raw}
+    body = b"".join(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'.encode()
+        + value
+        + b"\r\n"
+        for name, value in fields.items()
+    )
+    response = client.post(
+        f"/manage/cohorts/{cohort.id}/people/add",
+        data=body + f"--{boundary}--\r\n".encode(),
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
+    assert response.status_code == 400
+    assert "Row 1: some text is not UTF-8" in response.text
+    assert member_emails(app, cohort.id) == []
+
+
+def test_a_control_character_in_a_roster_name_reads_as_on_the_cohort_form(client, cohort, app):
+    roster = b"name,email\nAda\x01Mac,adamac@example.com\n"
+    response = post_form(
+        client,
+        f"/manage/cohorts/{cohort.id}/people/import",
+        {"roster-roster": (io.BytesIO(roster), "roster.csv")},
+    )
+    assert response.status_code == 400
+    assert f"Row 2: {NAME_MESSAGE}" in response.text
+    cohort_form = post_form(client, "/manage/cohorts/new", {"name": "Spring\x01"})
+    assert NAME_MESSAGE in cohort_form.text
     assert member_emails(app, cohort.id) == []
 
 
