@@ -34,6 +34,7 @@ SETTINGS: dict[str, tuple[object, object]] = {
     "LOGIN_LIMIT": ("10 per minute;50 per hour", str),
     "REGISTER_LIMIT": ("20 per hour", str),
     "BASE_URL": (None, str),
+    "PROXY_HOPS": (0, int),
 }
 
 REGISTRATION_MODES = ("open", "invite", "closed")
@@ -47,7 +48,10 @@ def load(app, test_config: dict | None) -> None:
     for name, (_default, parse) in SETTINGS.items():
         raw = os.environ.get(f"COURSE_{name}")
         if raw is not None and raw != "":
-            app.config[name] = parse(raw)
+            try:
+                app.config[name] = parse(raw)
+            except ValueError:
+                raise ValueError(f"COURSE_{name} cannot be {raw!r}") from None
     if test_config:
         app.config.update(test_config)
     _fill_derived(app)
@@ -68,6 +72,11 @@ def _fill_derived(app) -> None:
         )
     if config["BASE_URL"]:
         config["BASE_URL"] = parse_base_url(config["BASE_URL"], "COURSE_BASE_URL")
+    if not isinstance(config["PROXY_HOPS"], int) or config["PROXY_HOPS"] < 0:
+        raise ValueError(
+            "COURSE_PROXY_HOPS must be a count of trusted proxies (0 or more), "
+            f"not {config['PROXY_HOPS']!r}"
+        )
     config["SESSION_COOKIE_HTTPONLY"] = True
     config["SESSION_COOKIE_SAMESITE"] = "Lax"
     config["SESSION_COOKIE_SECURE"] = config["SECURE_COOKIES"]

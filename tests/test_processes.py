@@ -37,12 +37,15 @@ def free_port() -> int:
 class Server:
     """``gunicorn 'course:create_app()'`` in its own process, as production runs it."""
 
-    def __init__(self, environment: dict, workers: int = 1):
+    def __init__(self, environment: dict, workers: int = 1, healthy: bool = True):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.environment = {**os.environ, **environment}
         self.workers = workers
+        # Ready when /healthz says ok, or (for a server started with something down) 503.
+        self.ready_status = 200 if healthy else 503
         self.process: subprocess.Popen | None = None
+        self.log = ""  # what the server wrote to its error stream, once stopped
 
     def start(self) -> Server:
         self.process = subprocess.Popen(
@@ -62,18 +65,23 @@ class Server:
         while time.monotonic() < deadline:
             try:
                 with urllib.request.urlopen(self.url + "/healthz", timeout=2) as response:
-                    if response.status == 200:
+                    if response.status == self.ready_status:
                         return self
+            except urllib.error.HTTPError as error:
+                if error.code == self.ready_status:
+                    return self
+                time.sleep(0.2)
             except OSError:
                 time.sleep(0.2)
         self.stop()
-        raise AssertionError(f"server did not start: {self.process.stderr.read().decode()}")
+        raise AssertionError(f"server did not start: {self.log}")
 
     def stop(self, sig=signal.SIGTERM) -> None:
         if self.process and self.process.poll() is None:
             self.process.send_signal(sig)
             self.process.wait(15)
         if self.process and self.process.stderr:
+            self.log = self.process.stderr.read().decode()
             self.process.stderr.close()
 
 
@@ -271,3 +279,65 @@ def test_a_killed_server_loses_nothing_it_committed(tmp_path):
     for email, slugs in zip(emails, confirmed, strict=True):
         for slug in ["welcome", *slugs]:
             assert (email, slug) in stored
+
+
+def test_with_redis_down_a_server_signs_people_in_and_says_so_once(tmp_path):
+    environment = {
+        "COURSE_DATABASE_URL": f"sqlite:///{tmp_path / 'course.db'}",
+        "COURSE_CONTENT_DIR": str(FIXTURE_COURSE),
+        "COURSE_SECRET_KEY": "redis down test",
+        "COURSE_REDIS_URL": "redis://127.0.0.1:1/0",  # a closed port
+    }
+    migrate(environment)
+    create_learner(environment, "pat@example.com")
+    server = Server(environment, healthy=False).start()
+    try:
+        for _sign_in in range(2):
+            status = Browser().post_form(
+                server.url, "/login", {"email": "pat@example.com", "password": PASSWORD}, "/login"
+            )
+            assert status == 302
+        status, body = Browser().request(server.url + "/healthz")
+        assert status == 503
+        assert "limits store (Redis) unavailable" in body
+    finally:
+        server.stop()
+    assert server.log.count("falling back to in-memory storage") == 1, server.log
+
+
+def test_with_the_database_down_a_server_shows_its_own_503_page(tmp_path):
+    from course import create_app
+
+    environment = {
+        "COURSE_DATABASE_URL": "postgresql+psycopg://course@127.0.0.1:1/course",  # a closed port
+        "COURSE_CONTENT_DIR": str(FIXTURE_COURSE),
+        "COURSE_SECRET_KEY": "database down test",
+    }
+    # The cookie of a learner who signed in before the database went away.
+    signer = create_app(
+        {"TESTING": True, "CONTENT_DIR": str(FIXTURE_COURSE), "SECRET_KEY": "database down test"},
+        str(tmp_path / "instance"),
+    )
+    signer.extensions["course_db"]["engine"].dispose()
+    client = signer.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = "1"
+        session["auth_token"] = "a session the database would have to confirm"
+    cookie = client.get_cookie("session").value
+    server = Server(environment, healthy=False).start()
+    try:
+        request = urllib.request.Request(
+            server.url + "/account", headers={"Cookie": f"session={cookie}"}
+        )
+        with pytest.raises(urllib.error.HTTPError) as answer:
+            urllib.request.urlopen(request, timeout=30)
+        page = answer.value.read().decode()
+        assert answer.value.code == 503
+        assert "Try again in a minute" in page
+        assert 'rel="stylesheet" href="/static/course.css?v=' in page
+        assert answer.value.headers["X-Request-Id"] in page
+        status, body = Browser().request(server.url + "/healthz")
+        assert status == 503
+        assert "database unavailable" in body
+    finally:
+        server.stop()

@@ -8,13 +8,15 @@ import re
 import secrets
 from pathlib import Path
 
-from flask import Blueprint, Flask, abort, current_app, g, render_template, request
+from flask import Blueprint, Flask, abort, current_app, g, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
-from sqlalchemy import text
+from sqlalchemy import exc, text
 from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from course.db import get_session
+from course.extensions import limits_store
 from course.site import addresses, form_tokens, fragments
 
 bp = Blueprint("site", __name__)
@@ -28,7 +30,12 @@ ERROR_TITLES = {
     413: "That was too large",
     429: "Too many attempts",
     500: "Something went wrong on our side",
+    503: "The course is unavailable for a moment",
 }
+
+# What SQLAlchemy raises when the database cannot be reached (refused, gone away,
+# a file that cannot be opened) or every pooled connection is busy past the timeout.
+DATABASE_UNAVAILABLE = (exc.OperationalError, exc.TimeoutError)
 
 CONTENT_SECURITY_POLICY = "; ".join(
     (
@@ -48,12 +55,20 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 @bp.get("/healthz")
 def healthz():
-    """Answer ``ok`` when the app and its database answer."""
+    """Answer ``ok`` when the database and any limits store answer; else name what is down."""
+    down = []
     try:
         get_session().execute(text("SELECT 1"))
     except Exception:  # any database failure means not healthy
-        log.exception("health check failed")
-        return "database unavailable\n", 503, {"Content-Type": "text/plain"}
+        log.exception("health check: the database is not answering")
+        down.append("database unavailable")
+    store = limits_store(current_app)
+    if store is not None and not store.check():
+        # Sign-in still works (limits are counted in each process), but no longer shared.
+        log.warning("health check: the limits store (Redis) is not answering")
+        down.append("limits store (Redis) unavailable")
+    if down:
+        return "".join(f"{line}\n" for line in down), 503, {"Content-Type": "text/plain"}
     return "ok\n", 200, {"Content-Type": "text/plain"}
 
 
@@ -77,10 +92,19 @@ def _refuse_nul_characters() -> None:
                 abort(400, "The request holds a character that is not allowed (NUL).")
 
 
+def request_id() -> str:
+    """Return this request's id: the proxy's, or one made on first use."""
+    # Made on demand, not only in a before-request hook: a hook that runs before
+    # that one (a CSRF check) may fail, and its error page needs the id too.
+    if "request_id" not in g:
+        # A proxy's id is kept so logs line up; anything else could forge log lines.
+        offered = request.headers.get("X-Request-Id", "")
+        g.request_id = offered if REQUEST_ID.match(offered) else secrets.token_hex(8)
+    return g.request_id
+
+
 def _assign_request_id() -> None:
-    # A proxy's id is kept so logs line up; anything else could forge log lines.
-    offered = request.headers.get("X-Request-Id", "")
-    g.request_id = offered if REQUEST_ID.match(offered) else secrets.token_hex(8)
+    request_id()
 
 
 SECURITY_HEADERS = (
@@ -101,23 +125,45 @@ def _add_security_headers(response):
     present = {name.lower() for name, _value in headers}
     wanted = (*SECURITY_HEADERS, HSTS_HEADER) if current_app.config["HSTS"] else SECURITY_HEADERS
     headers.extend([(name, value) for name, value in wanted if name.lower() not in present])
-    if "request_id" in g:
-        headers["X-Request-Id"] = g.request_id
+    headers["X-Request-Id"] = request_id()
     return response
 
 
 def render_error(code: int, message: str | None = None):
     """Render the friendly page for an HTTP error ``code``."""
-    return (
-        render_template(
+    try:
+        page = render_template(
             "errors/error.html",
             code=code,
             title=ERROR_TITLES.get(code, "Something went wrong"),
             message=message,
-            request_id=g.get("request_id"),
-        ),
-        code,
+            request_id=request_id(),
+        )
+    except DATABASE_UNAVAILABLE as error:
+        # The page's header names the signed-in user, read from the database that is down.
+        return _handle_database_unavailable(error)
+    return make_response(page, code)
+
+
+def render_unavailable():
+    """Render the 503 page for a database that is down, touching neither it nor ``current_user``."""
+    # Straight from the template: render_template would run Flask-Login's context
+    # processor, which loads the signed-in user from that database.
+    page = current_app.jinja_env.get_template("errors/unavailable.html").render(
+        title=ERROR_TITLES[503], request_id=request_id()
     )
+    return make_response(page, 503, {"Retry-After": "60"})
+
+
+def _handle_database_unavailable(error: Exception):
+    log.error(
+        "database unavailable on %s %s [request %s]: %s",
+        request.method,
+        request.path,
+        request_id(),
+        getattr(error, "orig", None) or error,
+    )
+    return render_unavailable()
 
 
 def _handle_http_error(error: HTTPException):
@@ -127,10 +173,10 @@ def _handle_http_error(error: HTTPException):
     # default descriptions are werkzeug's and read like internals.
     default = type(error).description
     message = error.description if error.description != default else None
-    response, code = render_error(error.code, message)
-    if error.code == 405 and error.valid_methods:
-        return response, code, {"Allow": ", ".join(error.valid_methods)}
-    return response, code
+    response = render_error(error.code, message)
+    if response.status_code == 405 and error.valid_methods:
+        response.headers["Allow"] = ", ".join(error.valid_methods)
+    return response
 
 
 def _handle_csrf_error(error: CSRFError):
@@ -141,11 +187,13 @@ def _handle_csrf_error(error: CSRFError):
 
 def _handle_unexpected(error: Exception):
     original = getattr(error, "original_exception", None) or error
+    if isinstance(original, DATABASE_UNAVAILABLE):  # raised while showing another error page
+        return _handle_database_unavailable(original)
     log.error(
         "unhandled error on %s %s [request %s]",
         request.method,
         request.path,
-        g.get("request_id"),
+        request_id(),
         exc_info=original,
     )
     return render_error(500)
@@ -175,3 +223,15 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, _handle_csrf_error)
     app.register_error_handler(HTTPException, _handle_http_error)
     app.register_error_handler(InternalServerError, _handle_unexpected)
+    for error in DATABASE_UNAVAILABLE:
+        app.register_error_handler(error, _handle_database_unavailable)
+    _trust_proxies(app, app.config["PROXY_HOPS"])
+
+
+def _trust_proxies(app: Flask, hops: int) -> None:
+    # Behind reverse proxies every request comes from the nearest one's address,
+    # so sign-in limits keyed on it would lock everybody out together. Exactly
+    # ``hops`` proxies are believed about the client, scheme and host: with none,
+    # X-Forwarded-* headers are anybody's to forge and are ignored.
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
