@@ -47,7 +47,7 @@ def record(session, catalog, user_id: int, activity: dict, start) -> None:
         for event, minute in events:
             at = start + timedelta(minutes=minute)
             if event == "open":
-                record_lesson_opened(session, user_id, slug, at, last_activity_at=None)
+                record_lesson_opened(session, user_id, slug, at)
             else:
                 complete_lesson(session, user_id, slug, at)
     for number, (is_right, minute) in enumerate(activity["quiz"], start=1):
@@ -214,10 +214,10 @@ def test_a_lesson_reopened_with_an_earlier_clock_keeps_its_completion_as_last_ac
         catalog = get_catalog()
         complete_lesson(session, user_id, "welcome", completed_at)
         reopened_at = completed_at - timedelta(minutes=5)  # another server's clock
-        record_lesson_opened(session, user_id, "welcome", reopened_at, last_activity_at=None)
+        record_lesson_opened(session, user_id, "welcome", reopened_at)
         complete_lesson(session, user_id, "roles", completed_at)
         reopened_at = completed_at + timedelta(minutes=5)
-        record_lesson_opened(session, user_id, "roles", reopened_at, last_activity_at=None)
+        record_lesson_opened(session, user_id, "roles", reopened_at)
         session.commit()
         progress = progress_for_learners(session, catalog, [user_id])[user_id]
     assert progress.state_of("lesson", "welcome").last_activity_at == completed_at
