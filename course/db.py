@@ -1,9 +1,11 @@
 """The database: the ``Model`` base, the engine, and one session per request.
 
-Views commit; services only add and flush. On SQLite a request that may write
-(any POST) opens its transaction with ``BEGIN IMMEDIATE`` so that concurrent
-writers queue on the busy timeout instead of failing with "database is locked";
-a GET may make at most one write, which SQLite then runs as its own transaction.
+Views commit; services only add and flush. A POST gets a writing session: on
+SQLite its transaction opens with ``BEGIN IMMEDIATE``, so concurrent writers
+queue on the busy timeout instead of failing with "database is locked". A GET
+gets a reading session and reads; the one GET that writes (a lesson page noting
+that it was opened) says so by calling ``begin_write`` before it writes, which
+makes its writes one transaction holding the write lock.
 """
 
 from __future__ import annotations
@@ -151,8 +153,8 @@ def new_session(*, write: bool = False) -> Session:
 def begin_write(session: Session) -> None:
     """Make what follows one transaction holding the write lock, in a reading session too.
 
-    A GET that records something (a lesson's first opening and its learning
-    record) calls this first, so the two writes land together or not at all.
+    A view that writes in a GET (a lesson's opening and its first learning
+    record) calls this first, so its writes land together or not at all.
     """
     connection = session.connection()
     if connection.dialect.name == "sqlite" and not connection.get_execution_options().get(

@@ -80,6 +80,11 @@ def _backends():
         yield pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres)
 
 
+# For a test that gives its app a SQLite database of its own (DATABASE_URL=...):
+# it runs once, not again under a PostgreSQL parameter it never uses.
+sqlite_only = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+
+
 @pytest.fixture(params=list(_backends()))
 def database_url(request, tmp_path):
     """A fresh, empty database with every table, on each backend under test."""

@@ -54,6 +54,7 @@ ROUTES = [
     ("POST", "/scenarios/fixture-scenario/choose", {}, expect(302, 400, 400, 400)),
     ("GET", "/progress", None, expect(302, 200, 200, 200)),
     ("GET", "/certificate", None, expect(302, 200, 200, 200)),
+    ("POST", "/certificate", {}, expect(302, 302, 302, 302)),
     ("GET", "/certificates/{certificate}", None, expect(200, 200, 200, 200)),
     ("GET", "/certificates/AAAA-BBBB-CCCC", None, expect(404, 404, 404, 404)),
     ("GET", "/manage/", None, expect(302, 403, 200, 200)),

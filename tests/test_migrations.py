@@ -7,7 +7,7 @@ from sqlalchemy import inspect, text
 
 from course.db import Model, make_engine
 from course.migrate import alembic_config
-from tests.conftest import POSTGRES_URL, require
+from tests.conftest import POSTGRES_URL, require, sqlite_only
 
 
 def run_all_migrations(url: str) -> None:
@@ -48,6 +48,7 @@ def test_migrations_on_postgresql():
         admin.dispose()
 
 
+@sqlite_only
 def test_course_db_upgrade_command(tmp_path, make_app):
     app = make_app(DATABASE_URL=f"sqlite:///{tmp_path / 'fresh.db'}")
     result = app.test_cli_runner().invoke(args=["db", "upgrade"])

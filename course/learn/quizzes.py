@@ -15,6 +15,7 @@ from course.learn.navigation import neighbours
 from course.learn.quiz_form import build_quiz_form, read_answers
 from course.learn.views import bp, load_item, open_item
 from course.manage.permissions import can_view_learner
+from course.progress.certificates import issue_if_complete
 from course.progress.models import QuizAttempt
 from course.progress.quizzes import AttemptRefused, submit_attempt, submitted_attempts
 
@@ -83,6 +84,7 @@ def quiz(slug: str):
             abort(400, str(error))
         if not missing:
             try:
+                now = utcnow()
                 attempt = submit_attempt(
                     session,
                     user_id=current_user.id,
@@ -90,8 +92,16 @@ def quiz(slug: str):
                     number=number,
                     answers=answers,
                     started_at=started_at.astimezone(UTC),
-                    now=utcnow(),
+                    now=now,
                 )
+                if attempt.is_passed:
+                    issue_if_complete(
+                        session,
+                        catalog,
+                        user_id=current_user.id,
+                        learner_name=current_user.name,
+                        now=now,
+                    )
                 session.commit()
             except AttemptRefused as refusal:
                 abort(403, str(refusal))

@@ -10,6 +10,7 @@ from course.db import get_session, utcnow
 from course.learn.navigation import neighbours
 from course.learn.views import bp, load_item, open_item
 from course.manage.permissions import can_view_learner
+from course.progress.certificates import issue_if_complete
 from course.progress.models import ScenarioRun
 from course.progress.scenarios import StaleChoice, choose, runs_of, start_run, unfinished_run
 
@@ -73,7 +74,7 @@ def start_scenario(slug: str):
 @login_required
 def choose_in_scenario(slug: str):
     """Record a choice at the current step; a stale form changes nothing."""
-    _catalog, scenario, _item = load_item("scenario", slug)
+    catalog, scenario, _item = load_item("scenario", slug)
     session = get_session()
     run_id = _int_field("run")
     position = _int_field("position")
@@ -83,6 +84,7 @@ def choose_in_scenario(slug: str):
     if run is None or run.user_id != current_user.id or run.scenario_slug != slug:
         abort(404)
     try:
+        now = utcnow()
         choose(
             session,
             run=run,
@@ -90,8 +92,12 @@ def choose_in_scenario(slug: str):
             step_id=step_id,
             position=position,
             choice_id=choice_id,
-            now=utcnow(),
+            now=now,
         )
+        if run.is_passed:  # this choice ended the run at or above the pass mark
+            issue_if_complete(
+                session, catalog, user_id=current_user.id, learner_name=current_user.name, now=now
+            )
         session.commit()
     except StaleChoice as stale:
         session.rollback()

@@ -9,9 +9,10 @@ from flask_login import current_user, login_required
 
 from course.content import get_catalog
 from course.content.model import Catalog, Lesson, OutlineItem, Quiz, Scenario
-from course.db import get_session, utcnow
+from course.db import begin_write, get_session, utcnow
 from course.learn.navigation import item_url, neighbours
-from course.progress.lessons import complete_lesson, record_lesson_opened
+from course.progress.certificates import issue_if_complete
+from course.progress.lessons import complete_lesson, is_worth_recording, record_lesson_opened
 from course.progress.state import LearnerProgress, progress_for_learner
 from course.progress.status import ItemState
 
@@ -69,10 +70,11 @@ def lesson(slug: str):
     """Show a lesson and note that the learner opened it."""
     opened = open_item("lesson", slug)
     catalog, lesson, outline_item = opened.catalog, opened.content, opened.outline_item
-    state, session = opened.state, get_session()
-    if record_lesson_opened(
-        session, current_user.id, slug, utcnow(), last_activity_at=state.last_activity_at
-    ):
+    state, session, now = opened.state, get_session(), utcnow()
+    if is_worth_recording(state.last_activity_at, now):
+        # This GET writes: one transaction holding the write lock, committed here.
+        begin_write(session)
+        record_lesson_opened(session, current_user.id, slug, now)
         session.commit()
     previous_item, next_item = neighbours(catalog, outline_item)
     return render_template(
@@ -93,8 +95,11 @@ def lesson(slug: str):
 def complete(slug: str):
     """Mark a lesson complete and go on to the next item."""
     opened = open_item("lesson", slug)
-    session = get_session()
-    complete_lesson(session, current_user.id, slug, utcnow())
+    session, now = get_session(), utcnow()
+    complete_lesson(session, current_user.id, slug, now)
+    issue_if_complete(
+        session, opened.catalog, user_id=current_user.id, learner_name=current_user.name, now=now
+    )
     session.commit()
     flash(f"“{opened.outline_item.title}” is complete.", "success")
     _previous, next_item = neighbours(opened.catalog, opened.outline_item)

@@ -6,7 +6,6 @@ any size costs the same few queries.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from statistics import mean
@@ -78,7 +77,7 @@ class LearnerRow:
     is_started: bool
     completed_at: datetime | None
     last_activity_at: datetime | None
-    items: Sequence[ItemState]  # read from the learner's facts when asked for
+    items: tuple[ItemState, ...]  # every outline item's state, in outline order
     flags: tuple[str, ...]  # why the learner is at risk, in words
 
     @property

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func
 from sqlalchemy.orm import Session
 
-from course.db import begin_write, insert_for
+from course.db import insert_for
 from course.progress.models import LessonProgress
 from course.progress.records import Verb, record_event
 
@@ -16,22 +16,17 @@ from course.progress.records import Verb, record_event
 ACTIVITY_GRANULARITY = timedelta(minutes=1)
 
 
-def record_lesson_opened(
-    session: Session,
-    user_id: int,
-    slug: str,
-    now: datetime,
-    *,
-    last_activity_at: datetime | None,
-) -> bool:
-    """Note that the learner opened the lesson; return whether that needed a write.
+def is_worth_recording(last_activity_at: datetime | None, now: datetime) -> bool:
+    """Tell whether opening a lesson last worked on at ``last_activity_at`` is written again."""
+    return last_activity_at is None or now - last_activity_at >= ACTIVITY_GRANULARITY
+
+
+def record_lesson_opened(session: Session, user_id: int, slug: str, now: datetime) -> None:
+    """Note that the learner opened the lesson.
 
     An upsert, so two tabs opening the lesson at once cannot clash; the first
-    opening ever is also a learning record.
+    opening ever is also a learning record, written with it.
     """
-    if last_activity_at is not None and now - last_activity_at < ACTIVITY_GRANULARITY:
-        return False
-    begin_write(session)
     table = LessonProgress.__table__
     statement = insert_for(session, table).values(
         user_id=user_id, lesson_slug=slug, first_opened_at=now, last_opened_at=now
@@ -43,7 +38,6 @@ def record_lesson_opened(
     first_opened_at = session.execute(statement).scalar_one()
     if first_opened_at == now:
         record_event(session, user_id=user_id, verb=Verb.OPENED, kind="lesson", slug=slug, at=now)
-    return True
 
 
 def complete_lesson(session: Session, user_id: int, slug: str, now: datetime) -> None:

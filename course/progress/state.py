@@ -2,37 +2,27 @@
 
 The outline, ``/progress``, the certificate and the manager's reports all read
 ``progress_for_learners``, so they cannot disagree. It runs one query for any
-number of learners.
-
-A learner's figures (items done, completion, last activity, items out of
-attempts) are read from their facts at once; each item's state is read from its
-fact only when asked for, and not kept. A report over 5,000 learners needs
-everyone's figures but the items of only the hundred rows it shows, or writes one
-learner's line at a time: holding 95,000 item states cost it more (in building
-them and in the garbage collector's passes over them) than anything else it did.
+number of learners, reads each learner's item states from its named rows, and
+counts the figures (items done, completion, last activity, items out of
+attempts) from those states: one code path for both.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from operator import attrgetter
-from typing import ClassVar, overload
 
 from sqlalchemy.orm import Session
 
 from course.content.model import Catalog, OutlineItem
-from course.progress import item_kinds
-from course.progress.item_kinds import DONE_AT, LAST_AT, OUT_OF_ATTEMPTS, Fact, StateReader
-from course.progress.status import ItemState
-
-OUTLINE_ORDER = attrgetter("index")  # sorts outline items as the outline lists them
+from course.progress.item_kinds import fetch_facts, item_state
+from course.progress.status import ItemState, Status
 
 
 @dataclass(frozen=True)
 class LearnerProgress:
-    items: Sequence[ItemState]
+    items: tuple[ItemState, ...]  # every outline item's state, in outline order
     required_done: int
     required_total: int
     completed_at: datetime | None
@@ -59,10 +49,7 @@ class LearnerProgress:
     @property
     def next_item(self) -> ItemState | None:
         """The item "Continue" leads to: the first unfinished required one."""
-        for state in self.items:
-            if state.item.required and not state.is_done:
-                return state
-        return None
+        return next(iter(self.remaining), None)
 
     @property
     def remaining(self) -> tuple[ItemState, ...]:
@@ -85,134 +72,39 @@ def progress_for_learners(
 ) -> dict[int, LearnerProgress]:
     """Return each learner's progress, reading every kind of record in one query."""
     user_ids = list(user_ids)
-    facts = item_kinds.fetch_facts(session, user_ids)
-    outline = OutlineReader.of(catalog)
-    no_facts: dict = {}
-    return {user_id: outline.progress(facts.get(user_id, no_facts)) for user_id in user_ids}
+    # Everyone starts from the same untouched states; only the items a learner
+    # has records of (about half of them, in a cohort) are read from their facts.
+    untouched = tuple(item_state(catalog, item, None) for item in catalog.items)
+    states = {user_id: list(untouched) for user_id in user_ids}
+    for fact in fetch_facts(session, user_ids):
+        item = catalog.outline_item(fact.kind, fact.slug)
+        if item is not None:  # else a record of an item no longer in the outline
+            states[fact.user_id][item.index] = item_state(catalog, item, fact)
+    is_sequential = catalog.course.sequential
+    return {
+        user_id: progress_from_states(items, is_sequential) for user_id, items in states.items()
+    }
 
 
-@dataclass(frozen=True)
-class OutlineReader:
-    """How to read a learner's progress from their facts: made once per catalog, for everyone."""
-
-    items: tuple[OutlineItem, ...]
-    readers: tuple[StateReader, ...]  # by outline index
-    untouched: tuple[ItemState, ...]  # each item's state for a learner who has not started it
-    places: dict[tuple[str, str], tuple[int, bool]]  # (kind, slug): (index, is required)
-    required: tuple[int, ...]  # the indices of the required items
-    is_sequential: bool
-    # The last catalog read and its reader: every request reads the same catalog until the
-    # content is reloaded, and making a reader costs as much as one learner's progress.
-    _last_made: ClassVar[tuple[Catalog, OutlineReader] | None] = None
-
-    @classmethod
-    def of(cls, catalog: Catalog) -> OutlineReader:
-        """Return the reader for ``catalog``, made on its first use: a catalog never changes."""
-        made = cls._last_made
-        if made is None or made[0] is not catalog:
-            made = cls._last_made = (catalog, cls._make(catalog))
-        return made[1]
-
-    @classmethod
-    def _make(cls, catalog: Catalog) -> OutlineReader:
-        readers = tuple(item_kinds.reader_for(catalog, item) for item in catalog.items)
-        return cls(
-            items=catalog.items,
-            readers=readers,
-            untouched=tuple(read(None) for read in readers),
-            places={(item.kind, item.slug): (item.index, item.required) for item in catalog.items},
-            required=tuple(item.index for item in catalog.items if item.required),
-            is_sequential=catalog.course.sequential,
-        )
-
-    def progress(self, item_facts: dict[tuple[str, str], Fact]) -> LearnerProgress:
-        """Return one learner's progress from their facts, keyed by (kind, slug)."""
-        places, readers = self.places, self.readers  # looked up once: this runs per learner
-        required_done = 0
-        last_done_at = last_activity_at = None
-        out_of_attempts = []
-        for key, fact in item_facts.items():
-            place = places.get(key)
-            if place is None:
-                continue  # a record of an item no longer in the outline
-            index, is_required = place
-            last_at, done_at = fact[LAST_AT], fact[DONE_AT]
-            if last_activity_at is None or last_at > last_activity_at:
-                last_activity_at = last_at
-            if not is_required:
-                continue
-            if done_at is not None:
-                required_done += 1
-                if last_done_at is None or done_at > last_done_at:
-                    last_done_at = done_at
-            elif readers[index](fact).status is OUT_OF_ATTEMPTS:  # its kind's rule
-                out_of_attempts.append(self.items[index])
-        return LearnerProgress(
-            items=LearnerItems(self, item_facts),
-            required_done=required_done,
-            required_total=len(self.required),
-            completed_at=last_done_at if required_done == len(self.required) else None,
-            last_activity_at=last_activity_at,
-            out_of_attempts=tuple(sorted(out_of_attempts, key=OUTLINE_ORDER)),
-        )
-
-    def states(self, item_facts: dict[tuple[str, str], Fact]) -> tuple[ItemState, ...]:
-        """Return the state of every outline item for the learner with these facts."""
-        # Start from everything untouched and read only the items the learner has
-        # facts for: half of them, on average, in a cohort.
-        places, readers = self.places, self.readers
-        states = list(self.untouched)
-        for key, fact in item_facts.items():
-            place = places.get(key)
-            if place is not None:
-                index = place[0]
-                states[index] = readers[index](fact)
-        if self.is_sequential:
-            first = self._first_unfinished(item_facts)
-            states[first + 1 :] = [state._replace(is_locked=True) for state in states[first + 1 :]]
-        return tuple(states)
-
-    def state(self, item_facts: dict[tuple[str, str], Fact], index: int) -> ItemState:
-        """Return the state of the outline's item at ``index`` for the learner with these facts."""
-        item = self.items[index]
-        state = self.readers[index](item_facts.get((item.kind, item.slug)))
-        if self.is_sequential and index > self._first_unfinished(item_facts):
-            return state._replace(is_locked=True)
-        return state
-
-    def _first_unfinished(self, item_facts: dict[tuple[str, str], Fact]) -> int:
-        """Return the index of the first required item not yet done (or past the last item)."""
-        for index in self.required:
-            item = self.items[index]
-            fact = item_facts.get((item.kind, item.slug))
-            if fact is None or fact[DONE_AT] is None:
-                return index
-        return len(self.items)
-
-
-class LearnerItems(Sequence[ItemState]):
-    """A learner's state of each outline item, read from their facts whenever it is asked for."""
-
-    __slots__ = ("_facts", "_outline")
-
-    def __init__(self, outline: OutlineReader, item_facts: dict[tuple[str, str], Fact]) -> None:
-        self._outline = outline
-        self._facts = item_facts
-
-    def __len__(self) -> int:
-        return len(self._outline.items)
-
-    @overload
-    def __getitem__(self, index: int) -> ItemState: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> tuple[ItemState, ...]: ...
-
-    def __getitem__(self, index):
-        if isinstance(index, slice):
-            return self._outline.states(self._facts)[index]
-        # range() turns a negative index into its place, and refuses one out of range.
-        return self._outline.state(self._facts, range(len(self))[index])
-
-    def __iter__(self) -> Iterator[ItemState]:
-        return iter(self._outline.states(self._facts))
+def progress_from_states(states: list[ItemState], is_sequential: bool) -> LearnerProgress:
+    """Return a learner's progress from the state of each outline item, in outline order."""
+    required = [state for state in states if state.item.required]
+    done = [state.done_at for state in required if state.is_done]
+    is_complete = len(done) == len(required)
+    if is_sequential and not is_complete:
+        # What follows the first unfinished required item waits for it.
+        first = next(state.item.index for state in required if not state.is_done)
+        states[first + 1 :] = [state._replace(is_locked=True) for state in states[first + 1 :]]
+    return LearnerProgress(
+        items=tuple(states),
+        required_done=len(done),
+        required_total=len(required),
+        completed_at=max(done, default=None) if is_complete else None,
+        last_activity_at=max(
+            (state.last_activity_at for state in states if state.last_activity_at is not None),
+            default=None,
+        ),
+        out_of_attempts=tuple(
+            state.item for state in required if state.status is Status.OUT_OF_ATTEMPTS
+        ),
+    )

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from course.content import get_catalog
 from course.db import get_session, utcnow
-from course.progress.certificates import certificate_of, find_certificate, issue_certificate
+from course.progress.certificates import certificate_of, find_certificate, issue_if_complete
 from course.progress.models import QuizAttempt, ScenarioRun
 from course.progress.state import progress_for_learner
 
@@ -49,28 +48,33 @@ def my_progress():
 @bp.get("/certificate")
 @login_required
 def certificate():
-    """Show the learner's certificate, issuing it the first time; else what is left."""
-    catalog = get_catalog()
+    """Show the learner's certificate; else what is left, or the button that issues it."""
     session = get_session()
-    progress = progress_for_learner(session, catalog, current_user.id)
     issued = certificate_of(session, current_user.id)
-    if issued is None and progress.is_complete:
-        try:
-            issued = issue_certificate(
-                session,
-                user_id=current_user.id,
-                learner_name=current_user.name,
-                course_title=catalog.course.title,
-                completed_at=progress.completed_at or utcnow(),
-                now=utcnow(),
-            )
-            session.commit()
-        except IntegrityError:  # issued by a simultaneous request
-            session.rollback()
-            issued = certificate_of(session, current_user.id)
-    if issued is None:
-        return render_template("progress/not_yet.html", catalog=catalog, progress=progress)
-    return render_template("progress/certificate.html", certificate=issued)
+    if issued is not None:
+        return render_template("progress/certificate.html", certificate=issued)
+    catalog = get_catalog()
+    progress = progress_for_learner(session, catalog, current_user.id)
+    # Complete without a certificate: the course was completed before certificates were
+    # issued on completion, or the outline changed since. Issuing it is a write: a POST.
+    template = "progress/ready.html" if progress.is_complete else "progress/not_yet.html"
+    return render_template(template, catalog=catalog, progress=progress)
+
+
+@bp.post("/certificate")
+@login_required
+def issue():
+    """Issue the learner's certificate if the course is complete, and show it."""
+    session = get_session()
+    issue_if_complete(
+        session,
+        get_catalog(),
+        user_id=current_user.id,
+        learner_name=current_user.name,
+        now=utcnow(),
+    )
+    session.commit()
+    return redirect(url_for("progress.certificate"))
 
 
 @bp.get("/certificates/<code>")

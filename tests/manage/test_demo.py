@@ -8,7 +8,7 @@ from course.config import REPOSITORY_ROOT
 from course.db import new_session
 from course.manage.models import Cohort, CohortMember
 from course.progress.models import LessonProgress, QuizAnswer, QuizAttempt, ScenarioRun
-from tests.conftest import post_form
+from tests.conftest import post_form, sqlite_only
 
 
 def run_demo(app, *args):
@@ -25,6 +25,7 @@ def count(session, query):
     return session.scalar(select(func.count()).select_from(query.subquery()))
 
 
+@sqlite_only
 def test_demo_fills_a_fresh_migrated_database_and_runs_again(make_app, tmp_path):
     app = make_app(
         DATABASE_URL=f"sqlite:///{tmp_path / 'fresh.db'}", CONTENT_DIR=str(REPOSITORY_ROOT)

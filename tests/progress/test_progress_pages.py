@@ -1,10 +1,14 @@
 """/progress, /certificate and the public verification page agree with the outline."""
 
 import re
+from contextlib import contextmanager
 
 import pytest
+from sqlalchemy import event, select
 
-from tests.conftest import post_form
+from course.db import new_session
+from course.progress.models import Certificate
+from tests.conftest import RIGHT, post_form
 from tests.learn.test_quizzes import ALL_RIGHT, submit
 from tests.learn.test_scenarios import choose, start
 
@@ -79,3 +83,96 @@ def test_progress_and_certificate_require_sign_in(app):
     anonymous = app.test_client()
     assert anonymous.get("/progress").status_code == 302
     assert anonymous.get("/certificate").status_code == 302
+
+
+def certificates(app) -> list[tuple[int, str]]:
+    with app.app_context(), new_session() as session:
+        return list(session.execute(select(Certificate.user_id, Certificate.learner_name)))
+
+
+@contextmanager
+def writes(app):
+    """Collect the statements other than SELECT that the app's engine runs inside the block."""
+    seen: list[str] = []
+
+    def note(_conn, _cursor, statement, *_args):
+        if not statement.lstrip().upper().startswith(("SELECT", "PRAGMA")):
+            seen.append(statement)
+
+    engine = app.extensions["course_db"]["engine"]
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+
+
+def finish_lesson(client):
+    post_form(client, "/lessons/roles/complete")
+
+
+def finish_quiz(client):
+    submit(client, ALL_RIGHT)
+
+
+def finish_scenario(client):
+    start(client)
+    choose(client, "careful")
+    choose(client, "ship")
+
+
+@pytest.mark.parametrize(
+    ("last", "finish"),
+    [("lesson", finish_lesson), ("quiz", finish_quiz), ("scenario", finish_scenario)],
+)
+def test_the_request_that_completes_the_course_issues_the_certificate(
+    app, client, learner, activity, last, finish
+):
+    # Everything else done already, through the services.
+    activity.lessons(learner, "welcome", *(() if last == "lesson" else ("roles",)))
+    if last != "quiz":
+        activity.quiz(learner, RIGHT)
+    if last != "scenario":
+        activity.scenario(learner, "careful", "ship")
+    assert certificates(app) == []
+    finish(client)
+    assert certificates(app) == [(learner.id, "Casey Complete")]
+    finish(client)  # doing it again issues nothing more
+    assert certificates(app) == [(learner.id, "Casey Complete")]
+
+
+def test_work_that_leaves_the_course_unfinished_issues_nothing(app, client, learner, activity):
+    activity.lessons(learner, "welcome", "roles")
+    submit(client, {**ALL_RIGHT, "q-pick-one": "coordinator", "q-pick-many": ["roadmap"]})
+    finish_scenario(client)
+    assert certificates(app) == []
+    with writes(app) as written:
+        page = client.get("/certificate").text
+    assert written == []
+    assert "not ready yet" in page
+    assert "Issue my certificate" not in page
+    assert post_form(client, "/certificate").headers["Location"] == "/certificate"
+    assert certificates(app) == []
+
+
+def test_a_course_completed_without_a_certificate_issues_it_on_request(
+    app, client, learner, activity
+):
+    # Completed before certificates were issued on completion: no certificate yet.
+    activity.everything(learner)
+    with writes(app) as written:
+        page = client.get("/certificate").text
+    assert written == []  # a GET never writes a certificate
+    assert "ready to issue" in page
+    assert "Issue my certificate" in page
+    assert certificates(app) == []
+    response = post_form(client, "/certificate")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/certificate"
+    page = client.get("/certificate").text
+    assert "Certificate of completion" in page
+    code = re.search(r"Verification code <strong>([A-Z0-9-]+)</strong>", page).group(1)
+    post_form(client, "/certificate")  # a second POST keeps the first certificate
+    assert certificates(app) == [(learner.id, "Casey Complete")]
+    assert code in client.get("/certificate").text
+    assert app.test_client().get(f"/certificates/{code}").status_code == 200

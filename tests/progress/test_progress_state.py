@@ -6,7 +6,7 @@ import pytest
 
 from course.content import get_catalog
 from course.db import new_session, utcnow
-from course.progress.lessons import complete_lesson, record_lesson_opened
+from course.progress.lessons import complete_lesson, is_worth_recording, record_lesson_opened
 from course.progress.quizzes import submit_attempt
 from course.progress.scenarios import choose, runs_of, start_run
 from course.progress.state import progress_for_learner, progress_for_learners
@@ -73,7 +73,7 @@ def test_everything_starts_not_started(world):
 
 def test_lesson_opened_then_completed(world):
     session, _catalog, user_id = world
-    record_lesson_opened(session, user_id, "welcome", utcnow(), last_activity_at=None)
+    record_lesson_opened(session, user_id, "welcome", utcnow())
     session.commit()
     assert state(world, "lesson", "welcome").status == Status.IN_PROGRESS
     complete_lesson(session, user_id, "welcome", utcnow())
@@ -83,13 +83,11 @@ def test_lesson_opened_then_completed(world):
     assert lesson.is_done
 
 
-def test_reopening_within_a_minute_writes_nothing(world):
-    session, _catalog, user_id = world
+def test_reopening_within_a_minute_is_not_worth_a_write():
     now = utcnow()
-    assert record_lesson_opened(session, user_id, "welcome", now, last_activity_at=None)
-    assert not record_lesson_opened(
-        session, user_id, "welcome", now + timedelta(seconds=30), last_activity_at=now
-    )
+    assert is_worth_recording(None, now)
+    assert not is_worth_recording(now - timedelta(seconds=30), now)
+    assert is_worth_recording(now - timedelta(minutes=1), now)
 
 
 def test_quiz_attempted_then_passed_keeps_best_score(world):
@@ -175,9 +173,7 @@ def test_each_learning_event_is_recorded_once(world):
     session, _catalog, user_id = world
     start = utcnow()
     for minutes in (0, 5):
-        record_lesson_opened(
-            session, user_id, "welcome", start + timedelta(minutes=minutes), last_activity_at=None
-        )
+        record_lesson_opened(session, user_id, "welcome", start + timedelta(minutes=minutes))
         session.commit()
     for _ in range(2):
         complete_lesson(session, user_id, "welcome", utcnow())
