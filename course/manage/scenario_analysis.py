@@ -119,8 +119,8 @@ def steps_in_order(scenario: Scenario) -> list[Step]:
         if step is None:
             continue
         order.append(step)
-        for choice in step.choices:
-            if choice.next not in seen:
-                seen.add(choice.next)
-                queue.append(choice.next)
+        for target in (target for choice in step.choices for target in choice.targets):
+            if target not in seen:
+                seen.add(target)
+                queue.append(target)
     return order
