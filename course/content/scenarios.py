@@ -261,15 +261,15 @@ def _parse_choice(
     if choice_id is None or text is None or routes is None:
         return None
     lines.next[(step_id, choice_id)] = choice_raw.line_of("next")
-    for index, (route, line) in enumerate(routes):
-        lines.routes[(step_id, choice_id, index)] = line
-        lines.targets.append((step_id, choice_id, route.to, line))
+    for index, (route, entry_line, to_line) in enumerate(routes):
+        lines.routes[(step_id, choice_id, index)] = entry_line
+        lines.targets.append((step_id, choice_id, route.to, to_line))
     return Choice(
         choice_id,
         text,
         points,
         feedback_html,
-        tuple(route for route, _line in routes),
+        tuple(route for route, _entry_line, _to_line in routes),
         rating if rating in CHOICE_RATINGS else "",
         sets,
     )
@@ -277,12 +277,16 @@ def _parse_choice(
 
 def _parse_next(
     source: SourceFile, choice_raw: YamlMap, where: str, lines: Lines
-) -> list[tuple[Route, int]] | None:
-    """Read ``next``: a step or ending id, or a route (a list of ``{when, to}``)."""
+) -> list[tuple[Route, int, int]] | None:
+    """Read ``next``: a step or ending id, or a route (a list of ``{when, to}``).
+
+    Each entry comes with its own line and the line of its ``to``.
+    """
     value = choice_raw.get("next")
     if not isinstance(value, YamlList):
         next_id = read_identifier(source, choice_raw, "next", where)
-        return None if next_id is None else [(Route(next_id), choice_raw.line_of("next"))]
+        line = choice_raw.line_of("next")
+        return None if next_id is None else [(Route(next_id), line, line)]
     if not value:
         source.problem(
             choice_raw.line_of("next"),
@@ -318,7 +322,7 @@ def _parse_next(
         if to is None or (when is None and "when" in entry_raw):
             is_valid = False
             continue
-        routes.append((Route(to, when), entry_raw.line_of("to")))
+        routes.append((Route(to, when), entry_raw.line, entry_raw.line_of("to")))
     return routes if is_valid else None
 
 
