@@ -275,11 +275,18 @@ class Activity:
             session.commit()
             return attempt.id
 
-    def scenario(self, user, *choices: str, number: int = 1, at: datetime | None = None) -> int:
-        """Play the fixture scenario making ``choices``; return the run's id."""
+    def scenario(
+        self,
+        user,
+        *choices: str,
+        number: int = 1,
+        at: datetime | None = None,
+        slug: str = "fixture-scenario",
+    ) -> int:
+        """Play a fixture scenario making ``choices``; return the run's id."""
         with self.app.app_context(), new_session(write=True) as session:
             when = at or utcnow()
-            scenario = get_catalog().scenarios["fixture-scenario"]
+            scenario = get_catalog().scenarios[slug]
             run = start_run(session, user_id=user.id, scenario=scenario, number=number, now=when)
             for choice_id in choices:
                 choose(

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
-from course.content.cli import check_command, is_deferring_errors
+from course.content.cli import check_command, is_deferring_errors, paths_command
 from course.content.loader import ParseCache, check_content, load_catalog
 from course.content.model import (
     Catalog,
@@ -61,11 +61,13 @@ __all__ = [
 def init_app(app: Flask) -> None:
     """Load the catalog (refusing to start on invalid content) and register ``check``."""
     app.cli.add_command(check_command)
+    app.cli.add_command(paths_command)
     content_dir = Path(app.config["CONTENT_DIR"])
     cache: ParseCache = {}
     catalog, problems = check_content(content_dir, cache)
+    app.extensions["course_content_warnings"] = [p for p in problems if not p.is_error]
     if catalog is None:
-        error = ContentError(problems)
+        error = ContentError(problem for problem in problems if problem.is_error)
         if not (app.config.get("CONTENT_DEFER_ERRORS") or is_deferring_errors()):
             raise error
         app.extensions["course_catalog_error"] = error

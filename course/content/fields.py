@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from course.content.markdown import RenderedMarkdown, render_markdown
-from course.content.problems import Problem
+from course.content.problems import WARNING, Problem
 from course.content.yaml_source import YamlList, YamlMap
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -40,12 +40,17 @@ class SourceFile:
     """The file being read: where its problems and references are collected."""
 
     path: str
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # errors: the file is invalid
     references: list[Reference] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # the file loads all the same
 
     def problem(self, line: int, message: str) -> None:
         """Record a problem at ``line`` of this file."""
         self.problems.append(Problem(self.path, line, message))
+
+    def warning(self, line: int, message: str) -> None:
+        """Record a warning at ``line``: printed by ``course check``, fatal only with --strict."""
+        self.warnings.append(Problem(self.path, line, message, WARNING))
 
     def markdown(self, text: str, first_line: int, keeps_lines: bool = True) -> RenderedMarkdown:
         """Render Markdown that starts at ``first_line``, recording its links and bad images.

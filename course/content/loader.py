@@ -47,6 +47,7 @@ class ParsedFile:
     item: Any  # Lesson | Quiz | Scenario | OutlineDraft | None
     problems: tuple[Problem, ...]
     references: tuple[Reference, ...]
+    warnings: tuple[Problem, ...] = ()
 
 
 # (path, version) -> ParsedFile: lets a reload skip files whose bytes did not change.
@@ -75,17 +76,21 @@ def _is_content_file(path: Path) -> bool:
 
 
 def load_catalog(content_dir: Path) -> Catalog:
-    """Load the content in ``content_dir``; raise ``ContentError`` listing every problem."""
+    """Load the content in ``content_dir``; raise ``ContentError`` listing every error."""
     catalog, problems = check_content(content_dir)
     if catalog is None:
-        raise ContentError(problems)
+        raise ContentError(problem for problem in problems if problem.is_error)
     return catalog
 
 
 def check_content(
     content_dir: Path, cache: ParseCache | None = None
 ) -> tuple[Catalog | None, list[Problem]]:
-    """Validate the content in ``content_dir``: the catalog when valid, else None and problems."""
+    """Validate the content in ``content_dir``: the catalog (None when any error) and problems.
+
+    The problems are the errors and the warnings, sorted by file and line; a
+    valid catalog may come with warnings.
+    """
     content_dir = Path(content_dir)
     cache = {} if cache is None else cache
     if not _is_content_file(content_dir / OUTLINE_PATH):
@@ -100,6 +105,7 @@ def check_content(
     files = [each for each, _version in parsed]
 
     problems = [problem for each in files for problem in each.problems]
+    warnings = [warning for each in files for warning in each.warnings]
     outline = next((each for each in files if each.path == OUTLINE_PATH), None)
     if outline is None:  # removed while being read
         return None, [Problem(OUTLINE_PATH, 1, "file not found: a course needs an outline")]
@@ -121,8 +127,8 @@ def check_content(
         )
     problems += _check_references(files, lessons, quiz_files)
     if problems or not isinstance(outline.item, OutlineDraft):
-        return None, sort_problems(problems)
-    return _assemble(outline.item, lessons, quiz_files), []
+        return None, sort_problems(problems + warnings)
+    return _assemble(outline.item, lessons, quiz_files), sort_problems(warnings)
 
 
 @contextmanager
@@ -191,7 +197,13 @@ def _unreadable(path: Path, error: OSError) -> str:
 
 def _finish(source: SourceFile, slug: str, kind: str | None, item: Any) -> ParsedFile:
     return ParsedFile(
-        source.path, slug, kind, item, tuple(source.problems), tuple(source.references)
+        source.path,
+        slug,
+        kind,
+        item,
+        tuple(source.problems),
+        tuple(source.references),
+        tuple(source.warnings),
     )
 
 

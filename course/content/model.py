@@ -6,12 +6,13 @@ views can share these objects between requests and threads.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import ClassVar
 
 ITEM_KINDS = ("lesson", "quiz", "scenario")
 ENDING_RATINGS = ("best", "good", "mixed", "poor")
+CHOICE_RATINGS = ("good", "partial", "poor")
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,56 @@ class Quiz:
 
 
 @dataclass(frozen=True)
+class Condition:
+    """A scenario's ``when``: holds when every key it has holds for the run so far."""
+
+    flags: frozenset[str] = frozenset()  # all set
+    not_flags: frozenset[str] = frozenset()  # none set
+    min_score: float | None = None  # percent of the scenario's maximum
+    max_score: float | None = None
+
+    def holds(self, flags: Collection[str], score: float) -> bool:
+        """Say whether the condition holds for a run with ``flags`` and ``score`` percent."""
+        return (
+            self.flags.issubset(flags)
+            and self.not_flags.isdisjoint(flags)
+            and (self.min_score is None or score >= self.min_score)
+            and (self.max_score is None or score <= self.max_score)
+        )
+
+    @property
+    def flags_read(self) -> frozenset[str]:
+        """The flags this condition looks at."""
+        return self.flags | self.not_flags
+
+
+@dataclass(frozen=True)
+class Route:
+    """One entry of a choice's ``next``: go ``to`` a step or ending when ``when`` holds."""
+
+    to: str
+    when: Condition | None = None  # None: always (the last entry)
+
+
+@dataclass(frozen=True)
+class Variant:
+    """Text that replaces a step's or ending's ``text`` when ``when`` holds."""
+
+    when: Condition
+    text_html: str
+
+
+def first_holding(
+    entries: tuple[Route, ...] | tuple[Variant, ...], flags: Collection[str], score: float
+) -> int | None:
+    """Return the index of the first entry whose ``when`` holds (no ``when`` always holds)."""
+    for index, entry in enumerate(entries):
+        if entry.when is None or entry.when.holds(flags, score):
+            return index
+    return None
+
+
+@dataclass(frozen=True)
 class Choice:
     """A choice at a scenario step, leading to a step or an ending."""
 
@@ -150,7 +201,23 @@ class Choice:
     text: str  # plain text: it is the button's name
     points: float
     feedback_html: str
-    next: str
+    routes: tuple[Route, ...]  # a plain ``next`` is one entry without ``when``
+    rating: str = "good"  # good | partial | poor
+    sets: frozenset[str] = frozenset()
+
+    @property
+    def targets(self) -> tuple[str, ...]:
+        """Every step or ending this choice may lead to."""
+        return tuple(dict.fromkeys(route.to for route in self.routes))
+
+    def route_index(self, flags: Collection[str], score: float) -> int:
+        """Return the index of the route entry that decides, for a run with ``flags``/``score``."""
+        index = first_holding(self.routes, flags, score)
+        return len(self.routes) - 1 if index is None else index
+
+    def next_for(self, flags: Collection[str], score: float) -> str:
+        """Return where this choice leads a run with ``flags`` and ``score`` (choice included)."""
+        return self.routes[self.route_index(flags, score)].to
 
 
 @dataclass(frozen=True)
@@ -160,10 +227,15 @@ class Step:
     id: str
     text_html: str
     choices: tuple[Choice, ...]
+    variants: tuple[Variant, ...] = ()
 
     def choice(self, choice_id: str) -> Choice | None:
         """Return the choice with ``choice_id``, or None."""
         return next((choice for choice in self.choices if choice.id == choice_id), None)
+
+    def text_for(self, flags: Collection[str], score: float) -> str:
+        """Return the text a run with ``flags`` and ``score`` reads here."""
+        return _text_for(self.text_html, self.variants, flags, score)
 
 
 @dataclass(frozen=True)
@@ -174,6 +246,16 @@ class Ending:
     title: str
     rating: str  # best | good | mixed | poor
     text_html: str
+    variants: tuple[Variant, ...] = ()
+
+    def text_for(self, flags: Collection[str], score: float) -> str:
+        """Return the debrief a run with ``flags`` and ``score`` reads here."""
+        return _text_for(self.text_html, self.variants, flags, score)
+
+
+def _text_for(text_html: str, variants, flags: Collection[str], score: float) -> str:
+    index = first_holding(variants, flags, score)
+    return text_html if index is None else variants[index].text_html
 
 
 @dataclass(frozen=True)
@@ -194,6 +276,30 @@ class Scenario:
     minutes: int
     version: str
     path: str
+    shuffle: bool = False
+    # The best path's choices in order, as (step id, choice id): the debrief's model answer.
+    best_path: tuple[tuple[str, str], ...] = ()
+
+    def score_percent(self, points: float) -> float:
+        """Return ``points`` as a percent of the scenario's maximum (100 when it has none)."""
+        return points / self.max_points * 100 if self.max_points else 100.0
+
+    def passes_with(self, points: float) -> bool:
+        """Say whether a run ending with ``points`` passes (as progress scores a run)."""
+        if self.pass_mark is None:
+            return True
+        # Rounded as quiz and run scores are, so 6 of 10 passes a 60% mark.
+        return round(min(100.0, self.score_percent(points)), 9) >= self.pass_mark
+
+    def best_choice(self, step_id: str) -> Choice | None:
+        """Return the choice the best path takes at a step, else the step's most points."""
+        step = self.steps.get(step_id)
+        if step is None or not step.choices:
+            return None
+        on_best_path = dict(self.best_path).get(step_id)
+        if on_best_path is not None and step.choice(on_best_path) is not None:
+            return step.choice(on_best_path)
+        return max(step.choices, key=lambda choice: choice.points)
 
 
 Item = Lesson | Quiz | Scenario

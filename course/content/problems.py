@@ -7,17 +7,32 @@ from dataclasses import dataclass
 
 import click
 
+ERROR = "error"
+WARNING = "warning"
+
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with a content file, at a line of that file."""
+    """One thing wrong with a content file, at a line of that file.
+
+    An error stops the content loading; a warning (a cue that lets learners
+    guess, a gameable scenario) is printed by ``course check`` and fails it
+    only with ``--strict``.
+    """
 
     path: str  # relative to the content directory, with forward slashes
     line: int  # 1-based
     message: str
+    severity: str = ERROR  # error | warning
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
+        if self.is_error:
+            return f"{self.path}:{self.line}: {self.message}"
+        return f"{self.path}:{self.line}: {self.severity}: {self.message}"
 
 
 def sort_problems(problems: Iterable[Problem]) -> list[Problem]:

@@ -55,10 +55,11 @@ class ContentReloader:
             if catalog is None:
                 self.app.logger.error(
                     "content changed but is invalid; still serving the previous version:\n%s",
-                    "\n".join(str(problem) for problem in problems),
+                    "\n".join(str(problem) for problem in problems if problem.is_error),
                 )
                 return
             self.app.extensions["course_catalog"] = catalog
+            self.app.extensions["course_content_warnings"] = problems
             self.app.extensions.pop("course_catalog_error", None)
             self.app.logger.info("content reloaded: %s", catalog.summary())
         finally:

@@ -2,17 +2,31 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
+from course.content.model import Choice, Scenario, Step
 from course.db import get_session, utcnow
 from course.learn.navigation import neighbours
 from course.learn.views import bp, load_item, open_item
 from course.manage.permissions import can_view_learner
 from course.progress.certificates import issue_if_complete
-from course.progress.models import ScenarioRun
-from course.progress.scenarios import StaleChoice, choose, runs_of, start_run, unfinished_run
+from course.progress.models import ScenarioChoice, ScenarioRun
+from course.progress.scenarios import (
+    StaleChoice,
+    choices_in_run_order,
+    choose,
+    run_flags,
+    runs_of,
+    start_run,
+    unfinished_run,
+)
+
+# A choice's rating in words: the signal must never be colour alone.
+RATING_WORDS = {"good": "Good choice", "partial": "Partly right", "poor": "Costly choice"}
 
 
 def _int_field(name: str) -> int:
@@ -41,9 +55,16 @@ def scenario(slug: str):
     }
     if current is not None:
         step = scenario.steps[current.current_step]
-        last_choice = current.choices[-1] if current.choices else None
+        flags = run_flags(current, scenario)
         return render_template(
-            "learn/scenario_step.html", run=current, step=step, last_choice=last_choice, **context
+            "learn/scenario_step.html",
+            run=current,
+            step=step,
+            step_html=step.text_for(flags, scenario.score_percent(current.points)),
+            choices=choices_in_run_order(current, step),
+            last_choice=current.choices[-1] if current.choices else None,
+            rating_words=RATING_WORDS,
+            **context,
         )
     return render_template("learn/scenario_intro.html", **context)
 
@@ -130,25 +151,57 @@ def scenario_run(slug: str, run_id: int):
     runs = runs_of(session, run.user_id, slug)
     earlier = next((r for r in runs if r.number < run.number and r.is_finished), None)
     previous_item, next_item = neighbours(catalog, outline_item)
+    ending = scenario.endings.get(run.ending_id)
+    flags = run_flags(run, scenario)
     return render_template(
         "learn/scenario_ending.html",
         scenario=scenario,
         item=outline_item,
         run=run,
-        ending=scenario.endings.get(run.ending_id),
-        path=path_with_comparison(run, earlier),
+        ending=ending,
+        ending_html=ending.text_for(flags, scenario.score_percent(run.points)) if ending else "",
+        debrief=debrief(run, scenario, earlier),
+        best_path=best_path(scenario),
+        rating_words=RATING_WORDS,
         based_on=catalog.lessons.get(scenario.based_on) if scenario.based_on else None,
         previous_item=previous_item,
         next_item=next_item,
     )
 
 
-def path_with_comparison(run: ScenarioRun, earlier: ScenarioRun | None):
-    """Pair each choice of ``run`` with what the earlier run chose at that step, if different."""
+@dataclass(frozen=True)
+class DebriefRow:
+    """One decision of a finished run, beside what the best path does at that step."""
+
+    made: ScenarioChoice
+    step: Step | None  # None when the step was since removed from the file
+    best: Choice | None  # the best choice at this step, when the learner's differs
+    earlier: ScenarioChoice | None  # what the run before chose here, when it differs
+
+
+def debrief(run: ScenarioRun, scenario: Scenario, earlier: ScenarioRun | None) -> list[DebriefRow]:
+    """Pair each choice of ``run`` with the best choice at its step and the earlier run's."""
     earlier_choices = {c.step_id: c for c in earlier.choices} if earlier else {}
     rows = []
-    for choice in run.choices:
-        before = earlier_choices.get(choice.step_id)
-        changed = before if before is not None and before.choice_id != choice.choice_id else None
-        rows.append((choice, changed))
+    for made in run.choices:
+        best = scenario.best_choice(made.step_id)
+        before = earlier_choices.get(made.step_id)
+        rows.append(
+            DebriefRow(
+                made=made,
+                step=scenario.steps.get(made.step_id),
+                best=best if best is not None and best.id != made.choice_id else None,
+                earlier=before
+                if before is not None and before.choice_id != made.choice_id
+                else None,
+            )
+        )
     return rows
+
+
+def best_path(scenario: Scenario) -> list[tuple[Step, Choice]]:
+    """Return the best path's steps and choices, in order."""
+    return [
+        (scenario.steps[step_id], scenario.steps[step_id].choice(choice_id))
+        for step_id, choice_id in scenario.best_path
+    ]

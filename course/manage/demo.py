@@ -324,6 +324,7 @@ class Learner:
     def run(self, scenario: Scenario, number: int, at: datetime, stops: bool) -> bool:
         """Add one run through the real graph; return whether it passed."""
         choices, points, node = [], 0.0, scenario.start
+        flags: set[str] = set()
         while node in scenario.steps:
             step = scenario.steps[node]
             if stops and choices and self.rng.random() < 0.5:
@@ -338,6 +339,7 @@ class Learner:
                     "choice_id": choice.id,
                     "choice_text": choice.text,
                     "feedback_html": choice.feedback_html,
+                    "rating": choice.rating,
                     "points": choice.points,
                     "chosen_at": chosen_at,
                 }
@@ -351,7 +353,8 @@ class Learner:
                 response=choice.id,
             )
             points += choice.points
-            node = choice.next
+            flags |= choice.sets
+            node = choice.next_for(flags, scenario.score_percent(points))
         ending = scenario.endings.get(node)
         score = None
         is_passed = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, literal_column, select, union
+from sqlalchemy import Select, case, func, literal_column, select, union
 from sqlalchemy.orm import Session
 
 from course.content.model import Choice, Ending, Scenario, Step
@@ -19,6 +19,10 @@ class ChoiceStats:
     share: float | None  # of the choices made at the step
 
 
+# Finished runs' scores, grouped for the endings table: (label, lowest score in it).
+SCORE_BANDS = (("0 to 24%", 0.0), ("25 to 49%", 0.25), ("50 to 74%", 0.5), ("75 to 100%", 0.75))
+
+
 @dataclass(frozen=True)
 class StepStats:
     number: int
@@ -27,6 +31,7 @@ class StepStats:
     choices_made: int
     choices: tuple[ChoiceStats, ...]
     stopped_here: int  # unfinished runs standing at this step
+    best: ChoiceStats | None  # the best path's choice here (or the step's most points)
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,7 @@ class EndingStats:
     ending: Ending
     runs: int
     learners: int
+    runs_by_band: tuple[int, ...]  # finished runs per SCORE_BANDS entry
 
 
 @dataclass(frozen=True)
@@ -86,28 +92,57 @@ def analyse_scenario(session: Session, scenario: Scenario, learner_ids: Select) 
     total_runs, total_learners = session.execute(
         select(func.count(), func.count(runs.c.user_id.distinct()))
     ).one()
+    # The highest band whose lowest score the run reaches.
+    band = case(
+        *(
+            (runs.c.score >= lowest, index)
+            for index, (_label, lowest) in reversed(list(enumerate(SCORE_BANDS)))
+        ),
+        else_=0,
+    )
+    by_band = {
+        (ending_id, index): count
+        for ending_id, index, count in session.execute(
+            select(runs.c.ending_id, band, func.count())
+            .where(runs.c.ending_id.is_not(None))
+            .group_by(runs.c.ending_id, band)
+        )
+    }
     ended = {ending_id: (count, people) for ending_id, _s, count, people in outcomes if ending_id}
     stopped = {step_id: count for ending_id, step_id, count, _p in outcomes if step_id}
     steps = tuple(
-        _step_stats(number, step, picked, reached.get(step.id, 0), stopped.get(step.id, 0))
+        _step_stats(
+            number,
+            step,
+            scenario.best_choice(step.id),
+            picked,
+            reached.get(step.id, 0),
+            stopped.get(step.id, 0),
+        )
         for number, step in enumerate(steps_in_order(scenario), start=1)
     )
     endings = tuple(
-        EndingStats(ending, *ended.get(ending.id, (0, 0))) for ending in scenario.endings.values()
+        EndingStats(
+            ending,
+            *ended.get(ending.id, (0, 0)),
+            tuple(by_band.get((ending.id, index), 0) for index in range(len(SCORE_BANDS))),
+        )
+        for ending in scenario.endings.values()
     )
     return ScenarioAnalysis(
         scenario, total_runs, total_learners, sum(stopped.values()), steps, endings
     )
 
 
-def _step_stats(number, step, picked, reached, stopped) -> StepStats:
+def _step_stats(number, step, best, picked, reached, stopped) -> StepStats:
     counts = [picked.get((step.id, choice.id), 0) for choice in step.choices]
     made = sum(counts)
     choices = tuple(
         ChoiceStats(choice, count, count / made if made else None)
         for choice, count in zip(step.choices, counts, strict=True)
     )
-    return StepStats(number, step, reached, made, choices, stopped)
+    best_stats = next((stats for stats in choices if best and stats.choice.id == best.id), None)
+    return StepStats(number, step, reached, made, choices, stopped, best_stats)
 
 
 def steps_in_order(scenario: Scenario) -> list[Step]:
@@ -119,8 +154,8 @@ def steps_in_order(scenario: Scenario) -> list[Step]:
         if step is None:
             continue
         order.append(step)
-        for choice in step.choices:
-            if choice.next not in seen:
-                seen.add(choice.next)
-                queue.append(choice.next)
+        for target in (target for choice in step.choices for target in choice.targets):
+            if target not in seen:
+                seen.add(target)
+                queue.append(target)
     return order

@@ -36,7 +36,7 @@ from course.manage.models import Cohort
 from course.manage.paging import Paging
 from course.manage.permissions import can_view_cohort, visible_cohorts
 from course.manage.quiz_analysis import MIN_RESPONSES, analyse_quiz
-from course.manage.scenario_analysis import analyse_scenario
+from course.manage.scenario_analysis import SCORE_BANDS, analyse_scenario
 from course.progress.state import progress_for_learner
 
 bp = Blueprint("manage", __name__)
@@ -189,7 +189,9 @@ def scenario_analysis(cohort_id: int, slug: str):
     if scenario is None:
         abort(404)
     analysis = analyse_scenario(get_session(), scenario, member_ids(cohort.id))
-    return render_template("manage/scenario.html", cohort=cohort, analysis=analysis)
+    return render_template(
+        "manage/scenario.html", cohort=cohort, analysis=analysis, score_bands=SCORE_BANDS
+    )
 
 
 @bp.get(COHORT + "/export.csv")

@@ -95,6 +95,9 @@ class ScenarioRun(Model):
     score: Mapped[float | None]  # points / max_points once finished
     pass_mark: Mapped[int | None]
     is_passed: Mapped[bool | None]
+    # With ``shuffle: true``: step id -> its choice ids in the order this run shows
+    # them, drawn once at the start so a reload or another device shows the same.
+    choice_order: Mapped[dict[str, list[str]] | None] = mapped_column(JSON)
 
     choices: Mapped[list[ScenarioChoice]] = relationship(
         back_populates="run", order_by="ScenarioChoice.position", cascade="all, delete-orphan"
@@ -122,6 +125,7 @@ class ScenarioChoice(Model):
     choice_text: Mapped[str] = mapped_column(Text)
     feedback_html: Mapped[str] = mapped_column(Text, default="")
     points: Mapped[float]
+    rating: Mapped[str | None] = mapped_column(String(16))  # good | partial | poor, as shown
     chosen_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     run: Mapped[ScenarioRun] = relationship(back_populates="choices")

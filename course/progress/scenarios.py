@@ -1,13 +1,18 @@
-"""Scenario runs: start, choose, finish; every choice stored as it is made."""
+"""Scenario runs: start, choose, finish; every choice stored as it is made.
+
+A run's state is its points and flags. The points are kept on the run; the
+flags are what its choices set, recomputed from the choices whenever needed.
+"""
 
 from __future__ import annotations
 
+import random
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from course.content.model import Scenario
+from course.content.model import Choice, Scenario, Step
 from course.progress.models import ScenarioChoice, ScenarioRun
 from course.progress.quizzes import is_passing
 from course.progress.records import Verb, record_event
@@ -42,9 +47,18 @@ def unfinished_run(runs: list[ScenarioRun], scenario: Scenario) -> ScenarioRun |
 
 
 def start_run(
-    session: Session, *, user_id: int, scenario: Scenario, number: int, now: datetime
+    session: Session,
+    *,
+    user_id: int,
+    scenario: Scenario,
+    number: int,
+    now: datetime,
+    rng: random.Random | None = None,
 ) -> ScenarioRun:
-    """Add a new run at the scenario's first step (``number`` collides on a double start)."""
+    """Add a new run at the scenario's first step (``number`` collides on a double start).
+
+    With ``shuffle``, every step's choice order is drawn now and kept on the run.
+    """
     run = ScenarioRun(
         user_id=user_id,
         scenario_slug=scenario.slug,
@@ -56,6 +70,9 @@ def start_run(
         points=0.0,
         max_points=scenario.max_points,
         pass_mark=scenario.pass_mark,
+        choice_order=_draw_choice_order(scenario, rng or random.SystemRandom())
+        if scenario.shuffle
+        else None,
     )
     session.add(run)
     session.flush()
@@ -84,9 +101,10 @@ def choose(
     step = scenario.steps.get(step_id)
     if step is None:
         raise StaleChoice("This scenario has changed since you started it. Start again.")
-    choice = next((c for c in step.choices if c.id == choice_id), None)
+    choice = step.choice(choice_id)
     if choice is None:
         raise StaleChoice("That choice is not part of this step.")
+    flags = run_flags(run, scenario) | choice.sets
     made = ScenarioChoice(
         position=position,
         step_id=step_id,
@@ -94,6 +112,7 @@ def choose(
         choice_text=choice.text,
         feedback_html=choice.feedback_html,
         points=choice.points,
+        rating=choice.rating,
         chosen_at=now,
     )
     run.choices.append(made)
@@ -109,13 +128,46 @@ def choose(
         response=choice.id,
         at=now,
     )
-    ending = scenario.endings.get(choice.next)
+    # The route reads the run's state with this choice counted in.
+    next_id = choice.next_for(flags, scenario.score_percent(run.points))
+    ending = scenario.endings.get(next_id)
     if ending is None:
-        run.current_step = choice.next
+        run.current_step = next_id
     else:
         _finish(session, run, scenario, ending, now)
     session.flush()
     return made
+
+
+def run_flags(run: ScenarioRun, scenario: Scenario) -> frozenset[str]:
+    """Return the flags the run's choices so far have set."""
+    flags: set[str] = set()
+    for made in run.choices:
+        step = scenario.steps.get(made.step_id)
+        choice = step.choice(made.choice_id) if step is not None else None
+        if choice is not None:
+            flags |= choice.sets
+    return frozenset(flags)
+
+
+def choices_in_run_order(run: ScenarioRun, step: Step) -> list[Choice]:
+    """Return the step's choices in the order this run shows them.
+
+    A choice added to the file after the order was drawn comes last; one
+    removed since is left out.
+    """
+    drawn = (run.choice_order or {}).get(step.id, [])
+    rank = {choice_id: index for index, choice_id in enumerate(drawn)}
+    return sorted(step.choices, key=lambda choice: rank.get(choice.id, len(rank)))
+
+
+def _draw_choice_order(scenario: Scenario, rng: random.Random) -> dict[str, list[str]]:
+    order = {}
+    for step in scenario.steps.values():
+        ids = [choice.id for choice in step.choices]
+        rng.shuffle(ids)
+        order[step.id] = ids
+    return order
 
 
 def _finish(session: Session, run: ScenarioRun, scenario: Scenario, ending, now) -> None:

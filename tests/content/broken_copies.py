@@ -13,6 +13,13 @@ OUTLINE = "lessons/course.yaml"
 WELCOME = "lessons/welcome.md"
 QUIZ = "quizzes/fixture-quiz.yaml"
 SCENARIO = "quizzes/fixture-scenario.yaml"
+ROUTES = "quizzes/fixture-routes.yaml"
+# The fixture scenario predates the checks for gameable scenarios, and is kept
+# as it was: its best path is its first choices. A warning does not stop loading.
+FIXTURE_WARNINGS = [
+    f"{SCENARIO}:7: warning: always taking the first choice reaches ending 'success', rated "
+    "best: move the best choice out of first place at some steps, or set shuffle: true"
+]
 
 
 @dataclass(frozen=True)
@@ -67,9 +74,9 @@ class CourseCopy:
         return found[0]
 
     def problems(self) -> list[str]:
-        """Return ``course check``'s lines for the copy."""
+        """Return ``course check``'s lines for the copy: errors and warnings."""
         catalog, problems = check_content(self.root)
-        assert (catalog is None) == bool(problems)
+        assert (catalog is None) == any(problem.is_error for problem in problems)
         return [str(problem) for problem in problems]
 
     def break_by(self, rule: Rule) -> str:

@@ -86,8 +86,8 @@ RULES = {
         "missing required key 'items' in module 2",
         edit(
             OUTLINE,
-            "    items:\n      - scenario: fixture-scenario\n      - lesson: wrap-up\n"
-            "        required: false\n",
+            "    items:\n      - scenario: fixture-scenario\n      - scenario: fixture-routes\n"
+            "        required: false\n      - lesson: wrap-up\n        required: false\n",
             "",
         ),
     ),
@@ -105,9 +105,9 @@ RULES = {
     ),
     "required is a boolean": Rule(
         OUTLINE,
-        "required:",
-        "'required' in item 2 of module 2 must be true or false, not text 'maybe'",
-        edit(OUTLINE, "required: false", "required: maybe"),
+        "required: maybe",
+        "'required' in item 3 of module 2 must be true or false, not text 'maybe'",
+        edit(OUTLINE, "wrap-up\n        required: false", "wrap-up\n        required: maybe"),
     ),
     "outline is valid YAML": Rule(
         OUTLINE,
@@ -121,6 +121,7 @@ RULES = {
         "required: false",
         "invalid YAML: while scanning a quoted scalar from line 2, found unexpected end of stream",
         edit(OUTLINE, "title: Fixture Course", 'title: "Fixture Course'),
+        after="wrap-up",
     ),
 }
 

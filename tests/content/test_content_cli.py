@@ -13,7 +13,8 @@ from flask.cli import FlaskGroup
 
 from course import content
 from course.content import ContentError, get_catalog, reloading
-from course.content.cli import check_command
+from course.content.cli import check_command, paths_command
+from tests.content.broken_copies import FIXTURE_WARNINGS, QUIZ, SCENARIO
 
 
 @pytest.fixture
@@ -64,9 +65,71 @@ def _restore_flask_environment(monkeypatch):
 def test_valid_course_prints_the_summary(fixture_course):
     result = CliRunner().invoke(check_command, ["--content", str(fixture_course)])
     assert result.exit_code == 0
-    assert result.output == (
-        "course check: 3 lessons, 1 quiz, 1 scenario in 2 modules: all valid\n"
+    assert result.output.splitlines() == [
+        *FIXTURE_WARNINGS,
+        "course check: 3 lessons, 1 quiz, 2 scenarios in 2 modules: valid, with 1 warning",
+    ]
+
+
+def test_a_course_without_warnings_is_all_valid(course_copy):
+    course_copy.edit(SCENARIO, "start: kickoff", "start: kickoff\nshuffle: true")
+    for args in ([], ["--strict"]):
+        result = CliRunner().invoke(check_command, ["--content", str(course_copy.root), *args])
+        assert result.exit_code == 0, result.output
+        assert result.output == (
+            "course check: 3 lessons, 1 quiz, 2 scenarios in 2 modules: all valid\n"
+        )
+
+
+def test_strict_fails_on_warnings_and_prints_them(fixture_course):
+    result = CliRunner().invoke(check_command, ["--content", str(fixture_course), "--strict"])
+    assert result.exit_code == 1
+    assert result.output.splitlines() == FIXTURE_WARNINGS
+
+
+def test_errors_and_warnings_print_together_sorted(course_copy):
+    course_copy.edit(QUIZ, "pass_mark: 70", "pass_mark: 170")
+    result = CliRunner().invoke(check_command, ["--content", str(course_copy.root)])
+    assert result.exit_code == 1
+    assert [line.split(": ")[0] for line in result.output.splitlines()] == [
+        "quizzes/fixture-quiz.yaml:5",
+        "quizzes/fixture-scenario.yaml:7",
+    ]
+    assert ": warning: " in result.output.splitlines()[1]
+
+
+def test_paths_lists_every_path_and_a_summary(fixture_course):
+    result = CliRunner().invoke(paths_command, ["fixture-routes", "--content", str(fixture_course)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == (
+        "Fixture Routes (quizzes/fixture-routes.yaml): maximum 6 points, pass mark 60%"
     )
+    assert lines[1] == (
+        "1. measure > share > story -> offer (rated best): 6 points (100%), "
+        "flags: measured, shared, passes"
+    )
+    assert lines[4] == (
+        "4. measure > hold > slides -> dented (rated poor): 2 points (33%), "
+        "flags: measured, does not pass"
+    )
+    assert len(lines) == 10
+    assert lines[-1] == "4 of 8 paths pass; scores from 0% to 100%"
+
+
+def test_paths_of_an_unknown_scenario_names_the_known_ones(fixture_course):
+    result = CliRunner().invoke(paths_command, ["nowhere", "--content", str(fixture_course)])
+    assert result.exit_code == 2
+    assert "no scenario 'nowhere' (scenarios: fixture-routes, fixture-scenario)" in result.output
+
+
+def test_paths_of_broken_content_prints_the_errors(course_copy):
+    course_copy.edit(SCENARIO, "rating: best", "rating: great")
+    result = CliRunner().invoke(
+        paths_command, ["fixture-routes", "--content", str(course_copy.root)]
+    )
+    assert result.exit_code == 1
+    assert "rating 'great' of ending 'success'" in result.output
 
 
 def test_every_problem_is_printed_sorted_and_exits_1(course_copy):
@@ -90,7 +153,14 @@ def test_every_problem_is_printed_sorted_and_exits_1(course_copy):
 def test_check_reads_the_configured_directory(fixture_course):
     result = make_app(fixture_course).test_cli_runner().invoke(args=["check"])
     assert result.exit_code == 0
-    assert result.output.startswith("course check: 3 lessons")
+    assert result.output.splitlines() == [
+        *FIXTURE_WARNINGS,
+        "course check: 3 lessons, 1 quiz, 2 scenarios in 2 modules: valid, with 1 warning",
+    ]
+    strict = make_app(fixture_course).test_cli_runner().invoke(args=["check", "--strict"])
+    assert strict.exit_code == 1
+    paths = make_app(fixture_course).test_cli_runner().invoke(args=["paths", "fixture-routes"])
+    assert paths.output.splitlines()[-1] == "4 of 8 paths pass; scores from 0% to 100%"
 
 
 def test_check_runs_when_the_configured_content_is_broken(course_copy):

@@ -147,13 +147,42 @@ def test_scenario_analysis_counts_reach_choices_endings_and_stops(app, scenario_
     assert (steps["detour"].learners, steps["detour"].stopped_here) == (2, 1)
     endings = {stats.ending.id: (stats.runs, stats.learners) for stats in analysis.endings}
     assert endings == {"success": (1, 1), "muddle": (1, 1), "stumble": (1, 1)}
+    # Scores 100% (success), 75% (muddle: 3 of 4 points) and 0% (stumble), by band.
+    bands = {stats.ending.id: stats.runs_by_band for stats in analysis.endings}
+    assert bands == {"success": (0, 0, 0, 1), "muddle": (0, 0, 0, 1), "stumble": (1, 0, 0, 0)}
+    # The best path's choice at each step, and the share of choices that took it.
+    best = {s.step.id: (s.best.choice.id, s.best.share) for s in analysis.steps}
+    assert best == {
+        "kickoff": ("careful", 0.5),
+        "checklist": ("ship", 0.5),
+        "detour": ("recover", 1.0),  # Cai stands there undecided
+    }
+
+
+def test_best_choice_off_the_best_path_is_the_steps_most_points(
+    app, manager, make_cohort, make_user, activity
+):
+    learner = make_user()
+    activity.scenario(learner, "guess", "hold", "story", slug="fixture-routes")
+    with app.app_context(), new_session() as session:
+        scenario = get_catalog().scenarios["fixture-routes"]
+        analysis = analyse_scenario(
+            session, scenario, member_ids(make_cohort(manager, members=[learner]).id)
+        )
+    best = {s.step.id: (s.best.choice.id, s.best.count) for s in analysis.steps}
+    assert best == {"brief": ("measure", 0), "findings": ("share", 0), "review": ("story", 1)}
+    [dented] = [stats for stats in analysis.endings if stats.ending.id == "dented"]
+    assert dented.runs_by_band == (0, 1, 0, 0)  # 2 of 6 points: 33%
 
 
 def test_scenario_page_shows_shares_and_where_runs_stopped(client, scenario_cohort):
     page = client.get(f"/manage/cohorts/{scenario_cohort.id}/scenarios/fixture-scenario").text
     assert "4 runs by 3 learners; 1 unfinished." in page
     assert (
-        '<th scope="row">Check the release checklist</th><td>2.0</td><td>2</td><td>50%</td>' in page
+        '<th scope="row">Check the release checklist</th><td>Best</td><td>2.0</td><td>2</td>'
+        "<td>50%</td>" in page
     )
+    assert "Best choice here: <strong>Check the release checklist</strong>, chosen in 50%" in page
+    assert '<th scope="col">75 to 100%</th>' in page
     assert "Where unfinished runs stand" in page
     assert "A smooth release" in page
