@@ -15,7 +15,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.routing import IntegerConverter
 
 from course.db import get_session
-from course.site import addresses, form_tokens, fragments
+from course.site import addresses, fragments
 
 bp = Blueprint("site", __name__)
 log = logging.getLogger("course")
@@ -164,7 +164,6 @@ def _static_versions(app: Flask) -> dict[str, str]:
 def init_app(app: Flask) -> None:
     """Register headers, error pages, versioned static addresses and ``/healthz``."""
     addresses.init_app(app, _static_versions(app))
-    form_tokens.init_app(app)
     fragments.init_app(app)
     app.config["SEND_FILE_MAX_AGE_DEFAULT"] = 365 * 24 * 3600  # static addresses carry a hash
     app.url_map.converters["id"] = RecordIdConverter
