@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from course.auth.models import User
 from course.progress.models import LearningRecord
+from course.site.addresses import item_path
 
 # Our verbs, as the ADL verb vocabulary names them.
 VERB_IDS = {
@@ -26,7 +27,6 @@ ACTIVITY_TYPES = {
     "quiz": "http://adlnet.gov/expapi/activities/assessment",
     "scenario": "http://adlnet.gov/expapi/activities/simulation",
 }
-PATHS = {"lesson": "lessons", "quiz": "quizzes", "scenario": "scenarios"}
 
 
 def statements(session: Session, user_ids, base_url: str) -> Iterator[dict]:
@@ -44,7 +44,7 @@ def statements(session: Session, user_ids, base_url: str) -> Iterator[dict]:
 
 def statement(record: LearningRecord, email: str, name: str, base_url: str) -> dict:
     """Return one record as an xAPI statement; its id is stable across exports."""
-    activity = f"{base_url.rstrip('/')}/{PATHS[record.object_kind]}/{record.object_slug}"
+    activity = base_url.rstrip("/") + item_path(record.object_kind, record.object_slug)
     if record.object_part:
         activity += f"#{record.object_part}"
     result = {
