@@ -13,7 +13,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.routing import IntegerConverter
 
 from course.db import get_session
-from course.site import addresses, fragments
+from course.site import addresses
 
 bp = Blueprint("site", __name__)
 log = logging.getLogger("course")
@@ -152,7 +152,6 @@ def _handle_unexpected(error: Exception):
 def init_app(app: Flask) -> None:
     """Register headers, error pages, versioned static addresses and ``/healthz``."""
     addresses.init_app(app)
-    fragments.init_app(app)
     app.config["SEND_FILE_MAX_AGE_DEFAULT"] = 365 * 24 * 3600  # static addresses carry a hash
     app.url_map.converters["id"] = RecordIdConverter
     app.register_blueprint(bp)
