@@ -4,16 +4,28 @@ No route is written out anywhere else. In a request each address follows where
 the app is mounted (``SCRIPT_NAME``, e.g. ``/academy``); outside one (an xAPI
 export) an item's path is given below the app's root, for the caller to put
 after the site's public address.
+
+Content HTML (Markdown rendered when the catalog loads) is the same for every
+mount point, so its links to other items keep the form the author wrote,
+``lesson:<slug>``; ``resolve_links`` turns them into addresses as a page shows it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import html
+import re
 from pathlib import Path
 
 from flask import Flask, current_app, url_for
+from markupsafe import Markup, escape
 
 ITEM_ENDPOINTS = {"lesson": "learn.lesson", "quiz": "learn.quiz", "scenario": "learn.scenario"}
+
+# Raw HTML is never let through Markdown, so an href attribute in content HTML
+# is always one the renderer wrote, and one that starts with an item kind is an
+# item link (author text saying href="..." is escaped to href=&quot;...).
+ITEM_HREF_RE = re.compile(r'href="(lesson|quiz|scenario):([^"#]+)(?:#([^"]*))?"')
 
 
 def item_address(kind: str, slug: str, fragment: str | None = None) -> str:
@@ -24,6 +36,18 @@ def item_address(kind: str, slug: str, fragment: str | None = None) -> str:
 def item_path(kind: str, slug: str) -> str:
     """Return an item's path below the app's root, outside any request (``/lessons/<slug>``)."""
     return current_app.url_map.bind("localhost").build(ITEM_ENDPOINTS[kind], {"slug": slug})
+
+
+def resolve_links(content_html: str) -> Markup:
+    """Return content HTML, safe to show, with its item links made addresses for this request."""
+
+    def address(match: re.Match) -> str:
+        kind, slug, fragment = match.groups()  # as written in the attribute: escaped
+        address = item_address(kind, html.unescape(slug), html.unescape(fragment or ""))
+        return f'href="{escape(address)}"'
+
+    # Markdown with raw HTML refused and an allowlist of link schemes: safe as rendered.
+    return Markup(ITEM_HREF_RE.sub(address, content_html))  # noqa: S704
 
 
 def static_versions(app: Flask) -> dict[str, str]:
@@ -37,7 +61,7 @@ def static_versions(app: Flask) -> dict[str, str]:
 
 
 def init_app(app: Flask) -> None:
-    """Give templates ``static_url``: each file's address carries its hash."""
+    """Give templates ``static_url`` (addresses with each file's hash) and ``resolve_links``."""
     versions = static_versions(app)
 
     def static_url(filename: str) -> str:
@@ -45,3 +69,4 @@ def init_app(app: Flask) -> None:
         return url_for("static", filename=filename, v=versions.get(filename))
 
     app.jinja_env.globals["static_url"] = static_url
+    app.jinja_env.filters["resolve_links"] = resolve_links

@@ -136,12 +136,3 @@ def test_a_lesson_with_three_headings_lists_its_sections_at_the_top(make_app, tm
     assert '<a href="#h-the-coordinator">The coordinator</a>' in contents
     assert "Release day" not in contents  # only ## headings are listed
     assert "On this page" not in client.get("/lessons/welcome").text  # two headings: none
-
-
-def test_each_mount_point_gets_its_own_neighbour_links(client, learner):
-    plain = client.get("/lessons/roles").text
-    mounted = client.get("/lessons/roles", base_url="http://localhost/academy/").text
-    assert 'rel="next" href="/quizzes/fixture-quiz"' in plain
-    assert 'rel="next" href="/academy/quizzes/fixture-quiz"' in mounted
-    assert 'href="/academy/static/course.css?v=' in mounted
-    assert 'href="/static/course.css?v=' in client.get("/lessons/roles").text
