@@ -1,13 +1,13 @@
-"""Benchmark 1: a signed-in learner's lesson page under gunicorn, against a bare Flask app.
+"""Benchmark 1: a signed-in learner's lesson page under gunicorn, against the stack's floor.
 
-Both run under the same gunicorn settings and the same load. The machines this
-runs on are shared, and their speed drifts within a minute, so the servers run
-side by side and are loaded in turns: several short rounds, each loading every
-server once, and the ratio is the median of the rounds' ratios. Alongside, for
-reference, run two yardsticks between the two: the course app's cheapest
-signed-in page (``bench.signed_in_floor``), and the least signed-in page the
-course's libraries allow (``bench.stack_floor``). Benchmark 5 (page weight)
-runs on the lesson page's server.
+The target is a share of the throughput of the least signed-in page the
+course's libraries allow (``bench.stack_floor``), served the same way on the
+same database, and a p99 latency at 16 connections. A bare Flask app runs too,
+for the ratio earlier targets used (reported only). The machines this runs on
+are shared and their speed drifts within a minute, so the servers run side by
+side and are loaded in turns: several short rounds, each loading every server
+once, and each ratio is the median of the rounds' ratios. Benchmark 5 (page
+weight) runs on the lesson page's server.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import statistics
 from contextlib import ExitStack
 from pathlib import Path
 
-from bench import page_weight, signed_in_floor, stack_floor
+from bench import page_weight, stack_floor
 from bench.client import Browser
 from bench.databases import add_learners, migrate, sqlite_url
 from bench.load import LoadGenerator, LoadResult
@@ -25,7 +25,8 @@ from bench.processes import REPOSITORY, Gunicorn, course_environment
 from bench.report import Figure, Target, say
 
 BENCHMARK = "1. Lesson page"
-MIN_RATIO = 0.4
+MIN_RATIO = 0.4  # of the stack's minimal signed-in page
+MAX_P99_MS = 25
 WARMUP_S = 2
 ROUNDS = 5
 ROUND_S = 3
@@ -33,7 +34,7 @@ LEARNER = "lesson.learner@example.com"
 
 
 def run(workspace: Path, generator: LoadGenerator, servers: list[Gunicorn]) -> list[Figure]:
-    """Load the heaviest lesson of the real course, the constant signed-in page and the bare app."""
+    """Load the heaviest lesson of the real course, the stack's minimal page and the bare app."""
     database_url = sqlite_url(workspace, "lesson")
     migrate(database_url)
     password = add_learners(database_url, [LEARNER])
@@ -54,17 +55,8 @@ def run(workspace: Path, generator: LoadGenerator, servers: list[Gunicorn]) -> l
         check_lesson_page(browser, path)
         weight = page_weight.measure(browser, slugs)
         body_length = len(browser.get(path).text.encode())
-        # The reference pages are as long as the lesson page, so only the work differs.
-        reference = {**environment, signed_in_floor.BODY_LENGTH_VARIABLE: str(body_length)}
-        floor_server = stack.enter_context(
-            Gunicorn(
-                "bench.signed_in_floor:create_app_with_constant_page()",
-                reference,
-                "signed-in constant page",
-            )
-        )
-        floor_browser = Browser(floor_server.url)
-        floor_browser.sign_in(LEARNER, password)
+        # The stack's page is as long as the lesson page, so only the work differs.
+        reference = {**environment, stack_floor.BODY_LENGTH_VARIABLE: str(body_length)}
         stack_server = stack.enter_context(
             Gunicorn(
                 "bench.stack_floor:create_stack_floor_app()",
@@ -79,13 +71,9 @@ def run(workspace: Path, generator: LoadGenerator, servers: list[Gunicorn]) -> l
         bare_server = stack.enter_context(
             Gunicorn("bench.bare_app:app", course_environment(), "bare app")
         )
-        servers.extend([lesson_server, floor_server])
+        servers.append(lesson_server)
         loads = {
             "lesson": (lesson_server.url + path, {"Cookie": browser.cookie_header()}),
-            "floor": (
-                floor_server.url + signed_in_floor.PATH,
-                {"Cookie": floor_browser.cookie_header()},
-            ),
             "stack": (
                 stack_server.url + stack_floor.PATH,
                 {"Cookie": stack_browser.cookie_header()},
@@ -93,40 +81,37 @@ def run(workspace: Path, generator: LoadGenerator, servers: list[Gunicorn]) -> l
             "bare": (bare_server.url + "/", {}),
         }
         say(
-            f"loading {path}, {signed_in_floor.PATH}, {stack_floor.PATH} and the bare app "
+            f"loading {path}, {stack_floor.PATH} and the bare app "
             f"in turns: {ROUNDS} rounds of {ROUND_S} s each with {generator.name}"
         )
         rounds = load_in_turns(generator, loads)
-    lesson, floor, stack_page, bare = (
-        combined(rounds, name) for name in ("lesson", "floor", "stack", "bare")
-    )
+    lesson, stack_page, bare = (combined(rounds, name) for name in ("lesson", "stack", "bare"))
     return [
-        *load_figures("lesson page", lesson, path),
-        *load_figures("bare Flask app", bare, "/"),
-        *load_figures("signed-in constant page", floor, signed_in_floor.PATH),
-        *load_figures("stack's minimal signed-in page", stack_page, stack_floor.PATH),
-        Figure(
-            BENCHMARK,
-            "throughput ratio, stack's minimal signed-in page / bare",
-            median_ratio(rounds, "stack", "bare"),
-            digits=2,
-            note="Flask, Flask-Login and one query, nothing else: for reference, no target",
+        *load_figures(
+            "lesson page",
+            lesson,
+            path,
+            p99_target=Target("<", MAX_P99_MS),
+            connections=generator.connections,
         ),
+        *load_figures("stack's minimal signed-in page", stack_page, stack_floor.PATH),
+        *load_figures("bare Flask app", bare, "/"),
         Figure(
             BENCHMARK,
-            "throughput ratio, signed-in constant page / bare",
-            median_ratio(rounds, "floor", "bare"),
+            "throughput ratio, lesson / stack's minimal signed-in page",
+            median_ratio(rounds, "lesson", "stack"),
+            target=Target(">=", MIN_RATIO),
             digits=2,
-            note="the course's cheapest signed-in page, for reference: no target",
+            note=f"median of {ROUNDS} rounds' ratios: "
+            + ", ".join(f"{ratio(each, 'lesson', 'stack'):.2f}" for each in rounds),
         ),
         Figure(
             BENCHMARK,
             "throughput ratio, lesson / bare",
             median_ratio(rounds, "lesson", "bare"),
-            target=Target(">=", MIN_RATIO),
             digits=2,
-            note=f"median of {ROUNDS} rounds' ratios: "
-            + ", ".join(f"{ratio(each, 'lesson', 'bare'):.2f}" for each in rounds),
+            note="no longer a target: the stack's own minimal page is "
+            f"{median_ratio(rounds, 'stack', 'bare'):.2f} of the bare app",
         ),
         Figure(BENCHMARK, "lesson page errors (not 200)", lesson.errors, target=Target("==", 0)),
         *weight,
@@ -184,11 +169,25 @@ def check_lesson_page(browser: Browser, path: str) -> None:
         raise RuntimeError(f"{path} answered {page.status} without the lesson for the learner")
 
 
-def load_figures(label: str, result: LoadResult, path: str) -> list[Figure]:
+def load_figures(
+    label: str,
+    result: LoadResult,
+    path: str,
+    p99_target: Target | None = None,
+    connections: int | None = None,
+) -> list[Figure]:
     """Return the throughput and latency figures of one load run."""
     note = f"GET {path}: {result.requests:,} requests in {result.seconds:.1f} s"
     return [
         Figure(BENCHMARK, f"{label}, requests/s", result.per_second, "req/s", note=note),
         Figure(BENCHMARK, f"{label}, p50 latency", result.p50_ms, "ms", digits=1),
-        Figure(BENCHMARK, f"{label}, p99 latency", result.p99_ms, "ms", digits=1),
+        Figure(
+            BENCHMARK,
+            f"{label}, p99 latency",
+            result.p99_ms,
+            "ms",
+            target=p99_target,
+            digits=1,
+            note=f"{connections} connections" if connections else "",
+        ),
     ]

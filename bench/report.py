@@ -10,7 +10,12 @@ import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-COMPARISONS = {"<=": (operator.le, "≤"), ">=": (operator.ge, "≥"), "==": (operator.eq, "=")}
+COMPARISONS = {
+    "<": (operator.lt, "<"),
+    "<=": (operator.le, "≤"),
+    ">=": (operator.ge, "≥"),
+    "==": (operator.eq, "="),
+}
 
 
 @dataclass(frozen=True)

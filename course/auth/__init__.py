@@ -4,15 +4,13 @@ from flask import Flask, session
 
 from course.auth.accounts import load_signed_in_user
 from course.auth.cli import users_cli
-from course.auth.session_cookie import SessionCookie
 from course.auth.views import SESSION_TOKEN_KEY, bp
 from course.db import get_session
 from course.extensions import login_manager
 
 
 def init_app(app: Flask) -> None:
-    """Register the account pages, the session cookie and loader, and ``course users``."""
-    app.session_interface = SessionCookie()
+    """Register the account pages, the signed-in user's loader, and ``course users``."""
     app.register_blueprint(bp)
     app.cli.add_command(users_cli)
     login_manager.user_loader(

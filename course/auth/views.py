@@ -7,7 +7,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    g,
     redirect,
     render_template,
     request,
@@ -15,7 +14,6 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required, login_user, logout_user
-from flask_wtf.csrf import generate_csrf
 
 from course.auth import accounts
 from course.auth.forms import NameForm, PasswordChangeForm, RegisterForm, SignInForm
@@ -49,11 +47,6 @@ def start_session(db, user) -> None:
     session[SESSION_TOKEN_KEY] = accounts.begin_session(db, user)
     login_user(user)
     session.permanent = True
-    # The new session's CSRF secret is made now, in the cookie this response sets,
-    # rather than on the next page, so pages after sign-in leave the cookie as it is.
-    # (The token cached for this request belonged to the session just cleared.)
-    g.pop(current_app.config["WTF_CSRF_FIELD_NAME"], None)
-    generate_csrf()
 
 
 @bp.route("/register", methods=["GET", "POST"])

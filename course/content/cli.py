@@ -118,7 +118,7 @@ def _read_content(content_dir: Path | None) -> tuple[Catalog | None, list[Proble
 
 def _configured_result() -> tuple[Catalog | None, list[Problem]]:
     """Return what the app found in its CONTENT_DIR when it started, building it if need be."""
-    app = current_app._get_current_object() if current_app else _load_app_deferring_errors()
+    app = current_app if current_app else _load_app_deferring_errors()
     catalog = app.extensions.get("course_catalog")
     error = app.extensions.get("course_catalog_error")
     if catalog is None and error is None:  # an app without the content feature

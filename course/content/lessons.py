@@ -9,11 +9,13 @@ from course.content.fields import (
     read_integer,
     read_text,
 )
-from course.content.model import Lesson
+from course.content.model import Heading, Lesson
 from course.content.yaml_source import YamlList, YamlMap, parse_yaml
 
 LESSON_KEYS = ("title", "summary", "minutes", "objectives")
 FENCE = "---"
+# A lesson with this many headings (## and ###) lists its ## headings at the top.
+CONTENTS_FROM_HEADINGS = 3
 WHERE = "the front matter"
 
 
@@ -63,9 +65,17 @@ def parse_lesson(text: str, source: SourceFile, slug: str, version: str) -> Less
         objectives=objectives,
         html=body.html,
         headings=body.headings,
+        contents=on_page_contents(body.headings),
         version=version,
         path=source.path,
     )
+
+
+def on_page_contents(headings: tuple[Heading, ...]) -> tuple[Heading, ...]:
+    """Return the headings a lesson's "On this page" list shows: none for a short lesson."""
+    if len(headings) < CONTENTS_FROM_HEADINGS:
+        return ()
+    return tuple(heading for heading in headings if heading.level == 2)
 
 
 def _read_objectives(source: SourceFile, front: YamlMap) -> tuple[str, ...]:

@@ -4,6 +4,10 @@ CommonMark with raw HTML shown as text, plus tables, footnotes, heading
 anchors (ids prefixed ``h-``), callouts (``::: note|tip|warning|example``) and
 links to other items (``lesson:<slug>``, ``quiz:<slug>``, ``scenario:<slug>``).
 Only links with a known-safe scheme become links; everything else stays text.
+
+Item links stay in the form the author wrote: where an item lives depends on
+the app's routes and where it is mounted, which ``course.site.addresses``
+knows; it makes them addresses when a page shows the HTML.
 """
 
 from __future__ import annotations
@@ -23,16 +27,15 @@ from mdit_py_plugins.anchors.index import slugify
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
-from course.content.model import Heading
+from course.content.model import ITEM_KINDS, Heading
 
 CALLOUT_TITLES = {"note": "Note", "tip": "Tip", "warning": "Warning", "example": "Example"}
-ITEM_URL_PREFIXES = {"lesson": "/lessons/", "quiz": "/quizzes/", "scenario": "/scenarios/"}
 HEADING_ID_PREFIX = "h-"
 CONTENTS_LEVELS = ("h2", "h3")
 
 ITEM_LINK_RE = re.compile(r"^(lesson|quiz|scenario):(.*)$", re.IGNORECASE)
 SCHEME_RE = re.compile(r"^([a-z][a-z0-9+.-]*):", re.IGNORECASE)
-SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel", *ITEM_URL_PREFIXES})
+SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel", *ITEM_KINDS})
 SAFE_DATA_IMAGE_RE = re.compile(r"^data:image/(gif|png|jpeg|webp);", re.IGNORECASE)
 
 
@@ -137,7 +140,7 @@ def _render_callout(_renderer, tokens: Sequence[Token], idx: int, _options, _env
 
 
 def _collect_and_rewrite(state: StateCore) -> None:
-    """Rewrite item links to site paths, mark external links, and note headings and images."""
+    """Note item links, headings and alt-less images, and mark external links."""
     headings = state.env.setdefault("headings", [])
     links = state.env.setdefault("item_links", [])
     images_without_alt = state.env.setdefault("images_without_alt", [])
@@ -171,6 +174,7 @@ def _rewrite_link(token: Token, line: int, links: list[ItemLink]) -> None:
         kind = item_link.group(1).lower()
         slug, _, fragment = item_link.group(2).partition("#")
         links.append(ItemLink(kind, slug, href, line))
-        token.attrSet("href", ITEM_URL_PREFIXES[kind] + slug + (f"#{fragment}" if fragment else ""))
+        # One spelling, whatever case the author used, for addresses to resolve.
+        token.attrSet("href", f"{kind}:{slug}" + (f"#{fragment}" if fragment else ""))
     elif SCHEME_RE.match(href) or href.startswith("//"):
         token.attrSet("rel", "noopener noreferrer")

@@ -67,8 +67,9 @@ class Lesson:
     summary: str
     minutes: int
     objectives: tuple[str, ...]
-    html: str
+    html: str  # links to other items as written (``lesson:<slug>``): see site.addresses
     headings: tuple[Heading, ...]
+    contents: tuple[Heading, ...]  # the "On this page" list: its ## headings, if 3+ headings
     version: str
     path: str
 

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from course.content.model import Catalog, OutlineItem
-from course.site.addresses import page_url_for
+from course.site.addresses import item_address
 
-ENDPOINTS = {"lesson": "learn.lesson", "quiz": "learn.quiz", "scenario": "learn.scenario"}
 KIND_LABELS = {"lesson": "Lesson", "quiz": "Quiz", "scenario": "Scenario"}
 
 
 def item_url(item: OutlineItem) -> str:
     """Return the address of an outline item's page."""
-    return page_url_for(ENDPOINTS[item.kind], slug=item.slug)
+    return item_address(item.kind, item.slug)
 
 
 def neighbours(

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from course.auth.models import User
 from course.progress.models import LearningRecord
+from course.site.addresses import item_path
 
 ADL_VERBS = "http://adlnet.gov/expapi/verbs/"
 # Our verbs, as the ADL verb vocabulary names them; a statement shows the ADL verb's
@@ -29,7 +30,6 @@ ACTIVITY_TYPES = {
     "quiz": "http://adlnet.gov/expapi/activities/assessment",
     "scenario": "http://adlnet.gov/expapi/activities/simulation",
 }
-PATHS = {"lesson": "lessons", "quiz": "quizzes", "scenario": "scenarios"}
 
 
 def statements(session: Session, user_ids, *, base_url: str, site_id: uuid.UUID) -> Iterator[dict]:
@@ -71,7 +71,7 @@ def statement(
     record: LearningRecord, email: str, name: str, *, base_url: str, site_id: uuid.UUID
 ) -> dict:
     """Return one record as an xAPI statement."""
-    activity = f"{base_url.rstrip('/')}/{PATHS[record.object_kind]}/{record.object_slug}"
+    activity = base_url.rstrip("/") + item_path(record.object_kind, record.object_slug)
     if record.object_part:
         activity += f"#{record.object_part}"
     result = {

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
 import secrets
-from pathlib import Path
 
 from flask import Blueprint, Flask, abort, current_app, g, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
@@ -17,7 +15,7 @@ from werkzeug.routing import IntegerConverter
 
 from course.db import get_session
 from course.extensions import limits_store
-from course.site import addresses, form_tokens, fragments
+from course.site import addresses
 
 bp = Blueprint("site", __name__)
 log = logging.getLogger("course")
@@ -199,21 +197,9 @@ def _handle_unexpected(error: Exception):
     return render_error(500)
 
 
-def _static_versions(app: Flask) -> dict[str, str]:
-    """Hash each static file once, so its address changes whenever it does."""
-    root = Path(app.static_folder)
-    return {
-        path.relative_to(root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()[:12]
-        for path in root.rglob("*")
-        if path.is_file()
-    }
-
-
 def init_app(app: Flask) -> None:
     """Register headers, error pages, versioned static addresses and ``/healthz``."""
-    addresses.init_app(app, _static_versions(app))
-    form_tokens.init_app(app)
-    fragments.init_app(app)
+    addresses.init_app(app)
     app.config["SEND_FILE_MAX_AGE_DEFAULT"] = 365 * 24 * 3600  # static addresses carry a hash
     app.url_map.converters["id"] = RecordIdConverter
     app.register_blueprint(bp)

@@ -1,86 +1,72 @@
-"""Addresses in pages, each built once per process rather than on every request.
+"""Where things live: every item's address and every static file's, built by the app's URL map.
 
-A page asks for the same dozen addresses every time it is shown (the header's
-links, the stylesheet, the lesson's neighbours), and werkzeug builds each one
-by walking its rules. What an address is depends only on the endpoint, its
-values and where the app is mounted, so each is built once and remembered.
+No route is written out anywhere else. In a request each address follows where
+the app is mounted (``SCRIPT_NAME``, e.g. ``/academy``); outside one (an xAPI
+export) an item's path is given below the app's root, for the caller to put
+after the site's public address.
+
+Content HTML (Markdown rendered when the catalog loads) is the same for every
+mount point, so its links to other items keep the form the author wrote,
+``lesson:<slug>``; ``resolve_links`` turns them into addresses as a page shows it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import lru_cache
+import hashlib
+import html
+import re
+from pathlib import Path
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, current_app, url_for
+from markupsafe import Markup, escape
 
-# Enough for every page's links and the ids recently shown; older ones are rebuilt.
-REMEMBERED = 4096
+ITEM_ENDPOINTS = {"lesson": "learn.lesson", "quiz": "learn.quiz", "scenario": "learn.scenario"}
 
-
-def page_url_for(endpoint: str, **values) -> str:
-    """Return ``url_for(endpoint, **values)``, remembered for the next page that asks."""
-    # Relative endpoints depend on the blueprint, "_" options on the request: build those.
-    if endpoint.startswith(".") or any(name.startswith("_") for name in values):
-        return url_for(endpoint, **values)
-    try:
-        # Each value's type is part of the key: 1 and True are equal keys, not equal addresses.
-        arguments = tuple(sorted((name, type(value), value) for name, value in values.items()))
-        key = (request.script_root, endpoint, arguments)
-        return current_app.extensions["course_addresses"](key)
-    except TypeError:  # a value that cannot be a key (a list) is built every time
-        return url_for(endpoint, **values)
+# Raw HTML is never let through Markdown, so an href attribute in content HTML
+# is always one the renderer wrote, and one that starts with an item kind is an
+# item link (author text saying href="..." is escaped to href=&quot;...).
+ITEM_HREF_RE = re.compile(r'href="(lesson|quiz|scenario):([^"#]+)(?:#([^"]*))?"')
 
 
-@dataclass(frozen=True)
-class SiteLinks:
-    """The addresses every page's head and header link to."""
-
-    outline: str
-    my_progress: str
-    manage: str
-    account: str
-    sign_out: str
-    sign_in: str
-    register: str
-    stylesheet: str
-    script: str
+def item_address(kind: str, slug: str, fragment: str | None = None) -> str:
+    """Return the address of an item's page in this request, where the app is mounted."""
+    return url_for(ITEM_ENDPOINTS[kind], slug=slug, _anchor=fragment or None)
 
 
-def site_links() -> SiteLinks:
-    """Return the head's and header's addresses where the app is mounted (one call per page)."""
-    return current_app.extensions["course_site_links"](request.script_root)
+def item_path(kind: str, slug: str) -> str:
+    """Return an item's path below the app's root, outside any request (``/lessons/<slug>``)."""
+    return current_app.url_map.bind("localhost").build(ITEM_ENDPOINTS[kind], {"slug": slug})
 
 
-def init_app(app: Flask, static_versions: dict[str, str]) -> None:
-    """Give templates remembered ``url_for``, ``static_url`` (with each file's hash) and links."""
+def resolve_links(content_html: str) -> Markup:
+    """Return content HTML, safe to show, with its item links made addresses for this request."""
 
-    @lru_cache(maxsize=REMEMBERED)
-    def build(key: tuple) -> str:
-        _script_root, endpoint, arguments = key
-        return url_for(endpoint, **{name: value for name, _type, value in arguments})
+    def address(match: re.Match) -> str:
+        kind, slug, fragment = match.groups()  # as written in the attribute: escaped
+        address = item_address(kind, html.unescape(slug), html.unescape(fragment or ""))
+        return f'href="{escape(address)}"'
 
-    app.extensions["course_addresses"] = build
-    app.jinja_env.globals["url_for"] = page_url_for
+    # Markdown with raw HTML refused and an allowlist of link schemes: safe as rendered.
+    return Markup(ITEM_HREF_RE.sub(address, content_html))  # noqa: S704
+
+
+def static_versions(app: Flask) -> dict[str, str]:
+    """Hash each static file once, so its address changes whenever it does."""
+    root = Path(app.static_folder)
+    return {
+        path.relative_to(root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+        for path in root.rglob("*")
+        if path.is_file()
+    }
+
+
+def init_app(app: Flask) -> None:
+    """Give templates ``static_url`` (addresses with each file's hash) and ``resolve_links``."""
+    versions = static_versions(app)
 
     def static_url(filename: str) -> str:
         # Every static address carries its file's hash, so browsers may keep them a year.
-        return page_url_for("static", filename=filename, v=static_versions.get(filename))
+        return url_for("static", filename=filename, v=versions.get(filename))
 
     app.jinja_env.globals["static_url"] = static_url
-
-    @lru_cache(maxsize=8)  # one per mount point the app answers under
-    def links_under(_script_root: str) -> SiteLinks:
-        return SiteLinks(
-            outline=page_url_for("learn.outline"),
-            my_progress=page_url_for("progress.my_progress"),
-            manage=page_url_for("manage.index"),
-            account=page_url_for("auth.account"),
-            sign_out=page_url_for("auth.logout"),
-            sign_in=page_url_for("auth.login"),
-            register=page_url_for("auth.register"),
-            stylesheet=static_url("course.css"),
-            script=static_url("course.js"),
-        )
-
-    app.extensions["course_site_links"] = links_under
-    app.jinja_env.globals["site_links"] = site_links
+    app.jinja_env.filters["resolve_links"] = resolve_links

@@ -262,6 +262,8 @@ def test_pages_after_sign_in_leave_the_cookie_alone_whatever_the_browser_says(
     # new address must neither sign the learner out nor cost a new cookie per page.
     user = make_user(name="Mary Somerville")
     sign_in(user)
+    # The first page with a form after sign-in stores the new session's form secret.
+    assert "Set-Cookie" in client.get("/account").headers
     for agent in ("Firefox/140", "Firefox/141"):
         response = client.get("/account", headers={"User-Agent": agent})
         assert response.status_code == 200

@@ -83,15 +83,16 @@ def test_safe_schemes_and_relative_addresses_are_allowed():
     assert not is_safe_url("data:text/html,<script>")
 
 
-def test_item_links_are_rewritten_and_collected():
+def test_item_links_are_kept_for_the_app_to_resolve_and_collected():
+    # Where an item lives is the app's to say (tests/site/test_addresses.py).
     rendered = render_markdown(
-        "See [a](lesson:welcome) and [b](quiz:fixture-quiz).\n"
+        "See [a](lesson:welcome) and [b](Quiz:fixture-quiz).\n"
         "Then [c](scenario:fixture-scenario) and [d](lesson:roles#h-the-intern).\n"
     )
-    assert '<a href="/lessons/welcome">a</a>' in rendered.html
-    assert '<a href="/quizzes/fixture-quiz">b</a>' in rendered.html
-    assert '<a href="/scenarios/fixture-scenario">c</a>' in rendered.html
-    assert '<a href="/lessons/roles#h-the-intern">d</a>' in rendered.html
+    assert '<a href="lesson:welcome">a</a>' in rendered.html
+    assert '<a href="quiz:fixture-quiz">b</a>' in rendered.html
+    assert '<a href="scenario:fixture-scenario">c</a>' in rendered.html
+    assert '<a href="lesson:roles#h-the-intern">d</a>' in rendered.html
     assert [(link.kind, link.slug, link.line) for link in rendered.links] == [
         ("lesson", "welcome", 0),
         ("quiz", "fixture-quiz", 0),
@@ -183,7 +184,7 @@ def test_fixture_lesson_renders_every_feature(fixture_course):
     lesson = load_catalog(fixture_course).lessons["welcome"]
     assert "<table>" in lesson.html
     assert 'class="callout callout-tip"' in lesson.html
-    assert 'href="/lessons/roles"' in lesson.html
+    assert 'href="lesson:roles"' in lesson.html
     assert 'class="footnotes"' in lesson.html
     assert [heading.anchor_id for heading in lesson.headings] == [
         "h-what-you-will-learn",

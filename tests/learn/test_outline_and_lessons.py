@@ -123,34 +123,17 @@ def test_sequential_course_locks_later_items_and_says_why(sequential_app, make_u
     assert client.get("/quizzes/fixture-quiz").status_code == 403
 
 
-def test_parts_rendered_once_follow_a_content_reload(make_app, tmp_path, make_user, monkeypatch):
-    from course.content import reloading
-
-    monkeypatch.setattr(reloading, "CHECK_INTERVAL_SECONDS", 0)
+def test_a_lesson_with_three_headings_lists_its_sections_at_the_top(make_app, tmp_path, make_user):
     content = tmp_path / "content"
     shutil.copytree(FIXTURE_COURSE, content)
-    app = make_app(CONTENT_DIR=str(content), CONTENT_RELOAD=True)
-    client = app.test_client()
-    user = make_user()
-    post_form(client, "/login", {"email": user.email, "password": PASSWORD})
-    page = client.get("/lessons/welcome").text
-    assert "The Two Roles" in page  # the next item's title, in the neighbours' links
-
     roles = content / "lessons" / "roles.md"
-    roles.write_text(roles.read_text().replace("title: The Two Roles", "title: Two Jobs Compared"))
-    welcome = content / "lessons" / "welcome.md"
-    body = welcome.read_text()
-    welcome.write_text(body + "\nA sentence added while the server runs.\n")
-    page = client.get("/lessons/welcome").text
-    assert "Two Jobs Compared" in page
-    assert "The Two Roles" not in page
-    assert "A sentence added while the server runs." in page
-
-
-def test_each_mount_point_gets_its_own_neighbour_links(client, learner):
-    plain = client.get("/lessons/roles").text
-    mounted = client.get("/lessons/roles", base_url="http://localhost/academy/").text
-    assert 'rel="next" href="/quizzes/fixture-quiz"' in plain
-    assert 'rel="next" href="/academy/quizzes/fixture-quiz"' in mounted
-    assert 'href="/academy/static/course.css?v=' in mounted
-    assert 'href="/static/course.css?v=' in client.get("/lessons/roles").text
+    roles.write_text(roles.read_text() + "\n### Release day\n\nThe checklist is read aloud.\n")
+    client = make_app(CONTENT_DIR=str(content)).test_client()
+    post_form(client, "/login", {"email": make_user().email, "password": PASSWORD})
+    page = client.get("/lessons/roles").text
+    contents = page.split('<nav class="toc"', 1)[1].split("</nav>", 1)[0]
+    assert "On this page" in contents
+    assert '<a href="#h-the-intern">The intern</a>' in contents
+    assert '<a href="#h-the-coordinator">The coordinator</a>' in contents
+    assert "Release day" not in contents  # only ## headings are listed
+    assert "On this page" not in client.get("/lessons/welcome").text  # two headings: none

@@ -132,16 +132,3 @@ def test_backup_copies_a_consistent_sqlite_database(app, runner, make_user, tmp_
     again = runner.invoke(args=["db", "backup", str(target)])
     assert again.exit_code == 1
     assert "exists" in again.output
-
-
-def test_links_follow_where_the_app_is_mounted(client, make_user, sign_in):
-    # Addresses are built once and remembered: one remembered under one mount
-    # point must never be handed out under another.
-    sign_in(make_user())
-    mounted = client.get("/", base_url="http://localhost/academy/").text
-    assert 'href="/academy/progress"' in mounted
-    assert 'href="/academy/static/course.css?v=' in mounted
-    assert 'href="/academy/lessons/' in mounted
-    plain = client.get("/").text
-    assert 'href="/progress"' in plain
-    assert "/academy/" not in plain
