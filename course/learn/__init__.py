@@ -3,6 +3,7 @@
 from flask import Flask
 
 from course.content import get_catalog
+from course.content.question_types import template_name
 from course.learn import quizzes, scenarios  # noqa: F401  (their routes join the blueprint)
 from course.learn.navigation import KIND_LABELS, item_url
 from course.learn.views import bp
@@ -14,5 +15,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         item_url=item_url,
         kind_labels=KIND_LABELS,
+        question_template=template_name,
         site_title=lambda: get_catalog().course.title,
     )

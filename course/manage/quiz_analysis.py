@@ -16,8 +16,8 @@ from statistics import StatisticsError, correlation, mean
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from course.content.model import Question, Quiz
-from course.content.question_types import QUESTION_TYPES, ResponseCount
+from course.content.model import Quiz
+from course.content.question_types import Question, ResponseCount
 from course.progress.models import QuizAnswer, QuizAttempt
 
 MIN_RESPONSES = 10  # fewer than this, and the indices are noise
@@ -110,7 +110,7 @@ def analyse_quiz(
 def _question_stats(number: int, question: Question, responses: _Responses | None):
     if responses is None:
         return QuestionStats(number, question, 0, None, None, ())
-    counts = QUESTION_TYPES[question.type].summarise(question, responses.answers)
+    counts = question.summarise(responses.answers)
     return QuestionStats(
         number=number,
         question=question,
