@@ -1,10 +1,13 @@
 """A question type is one module and one template: the extension point, proven end to end.
 
-``Numeric`` below is a type no other module knows. Registered for these tests
-only, with its template in a folder of its own, it is parsed and checked from a
-quiz file, shown, graded, reviewed, answered by the demo and summarised for
-managers, with nothing else in the code changed. The last tests hold every
-registered type to providing each piece, so a missing one fails here.
+``Numeric`` and ``Remark`` below are types no other module knows. Registered
+for these tests only, with their templates in a folder of their own, they are
+parsed and checked from a quiz file, shown, graded, reviewed, answered by the
+demo and summarised for managers, with nothing else in the code changed.
+``Remark`` is worth no points, as a type that is never graded is: it counts
+for nothing in the score, and no result or facility is given for it. The last
+test holds every registered type to providing each piece, so a missing one
+fails here.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import pytest
 from flask import Blueprint
 from jinja2 import Environment, FileSystemLoader
 from sqlalchemy import select
-from wtforms import StringField
+from wtforms import StringField, TextAreaField
 
 from course.auth.models import User
 from course.config import REPOSITORY_ROOT
@@ -85,6 +88,39 @@ class Numeric(Question):
         return self.value if is_right else self.value + self.tolerance + rng.randint(1, 9)
 
 
+@dataclass(frozen=True, kw_only=True)
+class Remark(Question):
+    """A few words of the learner's own, never graded: it is worth no points."""
+
+    type = "remark"
+    keys = ()
+
+    @classmethod
+    def parse(cls, raw, common, source, where):
+        if "points" in raw:
+            source.problem(raw.line_of("points"), f"{where} is a remark: it has no points")
+            return None
+        return cls(**{**common, "points": 0.0})
+
+    def grade(self, answer):
+        return fraction_grade(self, 1.0)
+
+    def form_field(self, rng, label):
+        return TextAreaField(label)
+
+    def read_answer(self, field):
+        return (field.raw_data or [""])[0].strip() or None
+
+    def review(self, answer, grade):
+        return review_base(self, [{"given": answer}])
+
+    def summarise(self, answers):
+        return [ResponseCount("Wrote a remark", len(answers), True)]
+
+    def pick_answer(self, is_right, rng):
+        return "A few words of my own."
+
+
 NUMERIC_TEMPLATE = """\
 {% macro input(question, field, is_missing) %}
     <label for="{{ field.id }}-value">Your number</label>
@@ -98,28 +134,42 @@ NUMERIC_TEMPLATE = """\
 {% endmacro %}
 """
 
-NUMERIC_QUESTION = """\
+REMARK_TEMPLATE = """\
+{% macro input(question, field, is_missing) %}
+    <textarea id="{{ field.id }}-text" name="{{ field.name }}"
+      aria-labelledby="{{ field.id }}-prompt">{{ field.data or "" }}</textarea>
+{% endmacro %}
+{% macro review(review) %}
+  {% for row in review.rows %}<blockquote>{{ row.given }}</blockquote>{% endfor %}
+{% endmacro %}
+"""
+
+NEW_QUESTIONS = """\
   - id: landing
     type: numeric
     prompt: In which year did Apollo 11 land on the Moon?
     value: 1969
     tolerance: 0.5
+  - id: note
+    type: remark
+    prompt: What would you tell a new coordinator?
 """
 
 
 @pytest.fixture
-def numeric_type(monkeypatch):
-    """Register ``Numeric`` for one test, as its module's ``@register`` would for good."""
-    monkeypatch.setitem(QUESTION_TYPES, Numeric.type, Numeric)
+def new_types(monkeypatch):
+    """Register the types for one test, as their modules' ``@register`` would for good."""
+    for question_class in (Numeric, Remark):
+        monkeypatch.setitem(QUESTION_TYPES, question_class.type, question_class)
 
 
 @pytest.fixture
-def numeric_course(tmp_path, numeric_type):
-    """The fixture course with a numeric question added to its quiz."""
+def numeric_course(tmp_path, new_types):
+    """The fixture course with a numeric question and a remark added to its quiz."""
     root = tmp_path / "course"
     shutil.copytree(FIXTURE_COURSE, root)
     quiz = root / "quizzes" / "fixture-quiz.yaml"
-    quiz.write_text(quiz.read_text() + NUMERIC_QUESTION)
+    quiz.write_text(quiz.read_text() + NEW_QUESTIONS)
     return root
 
 
@@ -128,6 +178,7 @@ def numeric_templates(tmp_path):
     folder = tmp_path / "templates"
     (folder / template_name("numeric")).parent.mkdir(parents=True)
     (folder / template_name("numeric")).write_text(NUMERIC_TEMPLATE)
+    (folder / template_name("remark")).write_text(REMARK_TEMPLATE)
     return folder
 
 
@@ -149,7 +200,8 @@ def test_the_quiz_file_with_the_new_type_is_valid(numeric_course):
     question = catalog.quizzes["fixture-quiz"].question("landing")
     assert isinstance(question, Numeric)
     assert (question.value, question.tolerance) == (1969.0, 0.5)
-    assert catalog.quizzes["fixture-quiz"].total_points == 7  # 6 before, and this one
+    assert catalog.quizzes["fixture-quiz"].question("note").points == 0
+    assert catalog.quizzes["fixture-quiz"].total_points == 7  # 6 before, 1 numeric, 0 remark
 
 
 def test_the_new_type_checks_its_own_keys_naming_file_and_line(numeric_course):
@@ -178,6 +230,10 @@ def test_the_page_shows_its_input_and_the_answer_is_graded_and_reviewed(
     assert '<label for="q-landing-value">Your number</label>' in page
     assert 'name="q-landing" inputmode="decimal"\n      value="">' in page
     assert "1969" not in page  # the answer key stays on the server
+    assert (
+        '<textarea id="q-note-text" name="q-note"\n      aria-labelledby="q-note-prompt">' in page
+    )
+    assert "· 0.0 points" not in page
     answers = {
         "attempt": re.search(r'name="attempt" value="([^"]+)"', page).group(1),
         "csrf_token": csrf_token(client),
@@ -186,6 +242,7 @@ def test_the_page_shows_its_input_and_the_answer_is_graded_and_reviewed(
         "q-is-accountable": "false",
         "q-who-does-it-capstone": "intern",
         "q-who-does-it-checklist": "coordinator",
+        "q-note": "Keep the checklist current.",
     }
     asked_again = client.post("/quizzes/fixture-quiz", data={**answers, "q-landing": "soon"})
     assert asked_again.status_code == 422
@@ -196,6 +253,8 @@ def test_the_page_shows_its_input_and_the_answer_is_graded_and_reviewed(
     review = client.get(submitted.headers["Location"]).text
     assert "Score <strong>100%</strong>" in review
     assert "You gave 1969.4; the answer is 1969.0." in review
+    assert "<blockquote>Keep the checklist current.</blockquote>" in review
+    assert review.count("Right:") == 5  # no result for the remark, worth no points
 
 
 def test_the_demo_answers_it_and_managers_see_its_summary(app, client, enter_as):
@@ -220,6 +279,10 @@ def test_the_demo_answers_it_and_managers_see_its_summary(app, client, enter_as)
     right = given.count(1969.0)
     assert f"Within the tolerance</th><td>{right}</td><td>yes</td>" in page.text
     assert f"Outside it</th><td>{len(given) - right}</td><td>no</td>" in page.text
+    # The remark, Question 6, has responses but no facility: it cannot be the most missed.
+    assert "Wrote a remark</th>" in page.text
+    assert "This question is worth no points: it is not graded." in page.text
+    assert 'href="#question-6">Question 6</a>, facility' not in page.text
 
 
 def test_every_registered_type_provides_each_piece():
@@ -227,7 +290,6 @@ def test_every_registered_type_provides_each_piece():
     for name, question_class in QUESTION_TYPES.items():
         assert question_class.type == name
         assert not inspect.isabstract(question_class), f"{name} leaves a method abstract"
-        assert question_class.keys, f"{name} names no keys of its own"
         module = environment.get_template(template_name(name)).module
         for macro in ("input", "review"):
             assert callable(getattr(module, macro, None)), f"{template_name(name)} has no {macro}"
