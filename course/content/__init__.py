@@ -15,28 +15,24 @@ from course.content.loader import ParseCache, check_content, load_catalog
 from course.content.model import (
     Catalog,
     Choice,
-    ClassifyItem,
     Course,
     Ending,
     Heading,
     Lesson,
     Module,
-    Option,
     OutlineItem,
-    Question,
     Quiz,
     Scenario,
     Step,
 )
 from course.content.problems import ContentError, Problem
-from course.content.question_types import QUESTION_TYPES, Grade
+from course.content.question_types import QUESTION_TYPES, Grade, Question
 from course.content.reloading import ContentReloader
 
 __all__ = [
     "QUESTION_TYPES",
     "Catalog",
     "Choice",
-    "ClassifyItem",
     "ContentError",
     "Course",
     "Ending",
@@ -44,7 +40,6 @@ __all__ = [
     "Heading",
     "Lesson",
     "Module",
-    "Option",
     "OutlineItem",
     "Problem",
     "Question",

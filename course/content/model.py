@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
+
+if TYPE_CHECKING:  # each question is an instance of its type's class
+    from course.content.question_types import Question
 
 ITEM_KINDS = ("lesson", "quiz", "scenario")
 ENDING_RATINGS = ("best", "good", "mixed", "poor")
@@ -75,55 +78,11 @@ class Lesson:
 
 
 @dataclass(frozen=True)
-class Option:
-    """An option of a ``single`` or ``multiple`` question."""
-
-    id: str
-    text: str  # plain text: it is the input's label
-    correct: bool
-    feedback_html: str
-
-
-@dataclass(frozen=True)
-class Category:
-    """A category of a ``classify`` question."""
-
-    id: str
-    label: str
-
-
-@dataclass(frozen=True)
-class ClassifyItem:
-    """An item of a ``classify`` question and the category it belongs to."""
-
-    id: str
-    text: str
-    category: str
-
-
-@dataclass(frozen=True)
-class Question:
-    """A quiz question; which fields matter depends on ``type``."""
-
-    id: str
-    type: str
-    prompt_html: str
-    points: float
-    explanation_html: str = ""
-    options: tuple[Option, ...] = ()
-    partial: bool = False
-    answer: bool | None = None
-    categories: tuple[Category, ...] = ()
-    items: tuple[ClassifyItem, ...] = ()
-
-    def option(self, option_id: str) -> Option | None:
-        """Return the option with ``option_id``, or None."""
-        return next((option for option in self.options if option.id == option_id), None)
-
-
-@dataclass(frozen=True)
 class Quiz:
-    """A quiz and its questions, answer key included (it never leaves the server)."""
+    """A quiz and its questions, answer key included (it never leaves the server).
+
+    Each question is an instance of its type's class in ``course.content.question_types``.
+    """
 
     kind: ClassVar[str] = "quiz"
 

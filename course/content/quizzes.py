@@ -15,8 +15,8 @@ from course.content.fields import (
     read_number,
     read_text,
 )
-from course.content.model import Question, Quiz
-from course.content.question_types import QUESTION_TYPES
+from course.content.model import Quiz
+from course.content.question_types import QUESTION_TYPES, Question
 from course.content.yaml_source import YamlMap
 
 QUIZ_KEYS = (
@@ -106,7 +106,9 @@ def _parse_question(
     return question_type.parse(raw, common, source, where)
 
 
-def _check_question_keys(source: SourceFile, raw: YamlMap, where: str, question_type) -> None:
+def _check_question_keys(
+    source: SourceFile, raw: YamlMap, where: str, question_type: type[Question] | None
+) -> None:
     every_type_key = {key for each in QUESTION_TYPES.values() for key in each.keys}
     if question_type is None:
         # Without a known type, any type's keys may be meant; report only strangers.
@@ -118,7 +120,7 @@ def _check_question_keys(source: SourceFile, raw: YamlMap, where: str, question_
             takes = ", ".join(question_type.keys)
             source.problem(
                 raw.line_of(key),
-                f"'{key}' does not apply to {where}, a {question_type.name} question "
+                f"'{key}' does not apply to {where}, a {question_type.type} question "
                 f"(it takes: {takes})",
             )
     check_keys(source, raw, (*own_keys, *every_type_key), where)

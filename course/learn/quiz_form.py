@@ -8,7 +8,7 @@ from werkzeug.datastructures import MultiDict
 from wtforms.form import BaseForm
 
 from course.content.model import Quiz
-from course.content.question_types import QUESTION_TYPES, AnswerError
+from course.content.question_types import AnswerError
 
 # Keys every quiz form sends besides the answers.
 FORM_KEYS = {"csrf_token", "attempt"}
@@ -22,10 +22,7 @@ def build_quiz_form(quiz: Quiz, seed: str | None, formdata: MultiDict | None) ->
     """Build the quiz's form; with ``shuffle`` the seed fixes the order for one attempt."""
     rng = random.Random(seed) if quiz.shuffle and seed is not None else None  # noqa: S311  (order, not secrecy)
     fields = [
-        (
-            field_name(question.id),
-            QUESTION_TYPES[question.type].form_field(question, rng, f"Question {number}"),
-        )
+        (field_name(question.id), question.form_field(rng, f"Question {number}"))
         for number, question in enumerate(quiz.questions, start=1)
     ]
     form = BaseForm(fields)
@@ -37,7 +34,7 @@ def read_answers(quiz: Quiz, form: BaseForm, formdata: MultiDict) -> tuple[dict,
     """Return (answers by question id, ids left unanswered); AnswerError on anything forged."""
     expected = set(FORM_KEYS)
     for question in quiz.questions:
-        expected |= QUESTION_TYPES[question.type].field_names(question, field_name(question.id))
+        expected |= question.field_names(field_name(question.id))
     unknown = sorted(set(formdata.keys()) - expected)
     if unknown:
         raise AnswerError(
@@ -46,7 +43,7 @@ def read_answers(quiz: Quiz, form: BaseForm, formdata: MultiDict) -> tuple[dict,
     answers, missing = {}, []
     for question in quiz.questions:
         field = form[field_name(question.id)]
-        answer = QUESTION_TYPES[question.type].read_answer(question, field)
+        answer = question.read_answer(field)
         if answer is None:
             missing.append(question.id)
         else:

@@ -28,8 +28,8 @@ from sqlalchemy.orm import Session
 from course.auth.models import Role, User
 from course.auth.passwords import hash_password
 from course.content import get_catalog
-from course.content.model import Catalog, Question, Quiz, Scenario
-from course.content.question_types import QUESTION_TYPES
+from course.content.model import Catalog, Quiz, Scenario
+from course.content.question_types import Question
 from course.db import new_session, utcnow
 from course.manage.cohorts import create_cohort, renew_invite_code
 from course.manage.models import CohortMember
@@ -293,13 +293,12 @@ class Learner:
         """Answer as this learner would: more often right when able, retrying, or it is easy."""
         chance = 1 / (1 + math.exp(-(self.skill + 0.6 * (attempt - 1) - difficulty(question))))
         given = self.rng.random() < chance
-        response = pick_answer(question, given, self.rng)
-        question_type = QUESTION_TYPES[question.type]
-        stored = question_type.answer_to_json(response)
+        response = question.pick_answer(given, self.rng)
+        stored = question.answer_to_json(response)
         key = (question.id, json.dumps(stored, sort_keys=True))
         if key not in self.records.reviews:
-            grade = question_type.grade(question, response)
-            review = question_type.review(question, response, grade)
+            grade = question.grade(response)
+            review = question.review(response, grade)
             self.records.reviews[key] = {"grade": grade, "review": review}
         graded = self.records.reviews[key]
         return {
@@ -399,34 +398,3 @@ def difficulty(question: Question) -> float:
     """Return a stable difficulty for a question, from -1 (easy) to 1.5 (hard)."""
     digest = hashlib.sha256(question.id.encode()).digest()
     return -1 + 2.5 * digest[0] / 255
-
-
-def pick_answer(question: Question, is_right: bool, rng: random.Random):
-    """Return an answer in the question type's own shape, right or plausibly wrong."""
-    if question.type == "true_false":
-        return question.answer if is_right else not question.answer
-    if question.type == "single":
-        right = next(option for option in question.options if option.correct)
-        wrong = [option for option in question.options if not option.correct]
-        if is_right or not wrong:
-            return right.id
-        # The first distractor is the tempting one: most wrong answers pick it.
-        return rng.choices(wrong, [3] + [1] * (len(wrong) - 1))[0].id
-    if question.type == "multiple":
-        picked = {
-            option.id
-            for option in question.options
-            if (option.correct and (is_right or rng.random() < 0.6))
-            or (not option.correct and not is_right and rng.random() < 0.35)
-        }
-        return frozenset(picked or {question.options[0].id})
-    if question.type == "classify":
-        placed = {}
-        for item in question.items:
-            if is_right or rng.random() < 0.5:
-                placed[item.id] = item.category
-            else:
-                others = [c.id for c in question.categories if c.id != item.category]
-                placed[item.id] = rng.choice(others)
-        return placed
-    raise ValueError(f"the demo cannot answer a {question.type!r} question")

@@ -16,8 +16,8 @@ from statistics import StatisticsError, correlation, mean
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from course.content.model import Question, Quiz
-from course.content.question_types import QUESTION_TYPES, ResponseCount
+from course.content.model import Quiz
+from course.content.question_types import Question, ResponseCount
 from course.progress.models import QuizAnswer, QuizAttempt
 
 MIN_RESPONSES = 10  # fewer than this, and the indices are noise
@@ -29,7 +29,7 @@ class QuestionStats:
     number: int
     question: Question
     responses: int
-    facility: float | None  # 0-1; None without responses
+    facility: float | None  # 0-1; None without responses, or for a question worth no points
     discrimination: float | None  # -1 to 1; None when every score was the same
     counts: tuple[ResponseCount, ...]
 
@@ -65,7 +65,7 @@ class QuizAnalysis:
 class _Responses:
     scores: list[float]  # the question's points, per attempt
     rests: list[float]  # the rest of the attempt's points, per attempt
-    fractions: list[float]
+    fractions: list[float]  # of the question's points, where it was worth any
     answers: list
 
 
@@ -98,7 +98,8 @@ def analyse_quiz(
         responses = by_question[question_id]
         responses.scores.append(points)
         responses.rests.append(total - points)
-        responses.fractions.append(points / max_points if max_points else 0.0)
+        if max_points:
+            responses.fractions.append(points / max_points)
         responses.answers.append(answer)
     questions = tuple(
         _question_stats(number, question, by_question.get(question.id))
@@ -110,13 +111,15 @@ def analyse_quiz(
 def _question_stats(number: int, question: Question, responses: _Responses | None):
     if responses is None:
         return QuestionStats(number, question, 0, None, None, ())
-    counts = QUESTION_TYPES[question.type].summarise(question, responses.answers)
+    counts = question.summarise(responses.answers)
     return QuestionStats(
         number=number,
         question=question,
         responses=len(responses.scores),
-        facility=mean(responses.fractions),
-        discrimination=discrimination(responses.scores, responses.rests),
+        facility=mean(responses.fractions) if responses.fractions else None,
+        discrimination=(
+            discrimination(responses.scores, responses.rests) if responses.fractions else None
+        ),
         counts=tuple(counts),
     )
 

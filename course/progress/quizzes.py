@@ -10,7 +10,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from course.content.model import Quiz
-from course.content.question_types import QUESTION_TYPES
 from course.progress.models import QuizAnswer, QuizAttempt
 from course.progress.records import Verb, record_event
 
@@ -65,20 +64,19 @@ def submit_attempt(
     )
     earned = 0.0
     for position, question in enumerate(quiz.questions):
-        question_type = QUESTION_TYPES[question.type]
         answer = answers.get(question.id)
-        grade = question_type.grade(question, answer)
+        grade = question.grade(answer)
         earned += grade.points
         attempt.answers.append(
             QuizAnswer(
                 position=position,
                 question_id=question.id,
                 question_type=question.type,
-                answer=question_type.answer_to_json(answer),
+                answer=question.answer_to_json(answer),
                 points=grade.points,
                 max_points=question.points,
                 is_correct=grade.is_correct,
-                review=question_type.review(question, answer, grade),
+                review=question.review(answer, grade),
             )
         )
     attempt.points = earned

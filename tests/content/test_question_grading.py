@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
+import random
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from course.content import QUESTION_TYPES, Grade, load_catalog
-from course.content.model import Category, ClassifyItem, Option, Question
+from course.content.question_types import Question
+from course.content.question_types.base import Option
+from course.content.question_types.classify import Category, Classify, ClassifyItem
+from course.content.question_types.multiple import MultipleChoice
+from course.content.question_types.single import SingleChoice
+from course.content.question_types.true_false import TrueFalse
 from tests.content.broken_copies import FIXTURE_COURSE
 
 
@@ -17,12 +25,12 @@ def quiz():
 
 
 def grade(question: Question, answer) -> Grade:
-    return QUESTION_TYPES[question.type].grade(question, answer)
+    return question.grade(answer)
 
 
 def test_registry_has_the_four_types():
     assert sorted(QUESTION_TYPES) == ["classify", "multiple", "single", "true_false"]
-    assert all(name == question_type.name for name, question_type in QUESTION_TYPES.items())
+    assert all(name == question_type.type for name, question_type in QUESTION_TYPES.items())
 
 
 @pytest.mark.parametrize(
@@ -51,7 +59,7 @@ def test_multiple_partial(quiz, picks, expected):
 
 def test_multiple_all_or_nothing_without_partial(quiz):
     question = quiz.question("pick-many")
-    strict = Question(**{**question.__dict__, "partial": False})
+    strict = dataclasses.replace(question, partial=False)
     assert grade(strict, frozenset({"checklist", "calendar"})) == Grade(2.0, True)
     assert grade(strict, frozenset({"checklist"})) == Grade(0.0, False)
     assert grade(strict, frozenset({"checklist", "calendar", "roadmap"})) == Grade(0.0, False)
@@ -92,7 +100,7 @@ points = st.floats(min_value=0.01, max_value=1000, allow_nan=False, allow_infini
 def questions(draw) -> Question:
     """Draw a valid question of any type."""
     question_type = draw(st.sampled_from(sorted(QUESTION_TYPES)))
-    common = {"id": "q", "type": question_type, "prompt_html": "", "points": draw(points)}
+    common = {"id": "q", "prompt_html": "", "points": draw(points)}
     if question_type in ("single", "multiple"):
         option_ids = draw(st.lists(ids, min_size=2, max_size=6, unique=True))
         if question_type == "single":
@@ -106,14 +114,16 @@ def questions(draw) -> Question:
         options = tuple(
             Option(oid, oid, flag, "") for oid, flag in zip(option_ids, flags, strict=True)
         )
-        return Question(**common, options=options, partial=draw(st.booleans()))
+        if question_type == "single":
+            return SingleChoice(**common, options=options)
+        return MultipleChoice(**common, options=options, partial=draw(st.booleans()))
     if question_type == "true_false":
-        return Question(**common, answer=draw(st.booleans()))
+        return TrueFalse(**common, answer=draw(st.booleans()))
     category_ids = draw(st.lists(ids, min_size=2, max_size=4, unique=True))
     item_ids = draw(st.lists(ids, min_size=1, max_size=6, unique=True))
     items = tuple(ClassifyItem(iid, iid, draw(st.sampled_from(category_ids))) for iid in item_ids)
     categories = tuple(Category(cid, cid) for cid in category_ids)
-    return Question(**common, categories=categories, items=items)
+    return Classify(**common, categories=categories, items=items)
 
 
 def right_answer(question: Question):
@@ -128,9 +138,9 @@ def right_answer(question: Question):
 
 def any_answer(question: Question):
     """A strategy for answers of the question's shape, including ids it does not have."""
-    option_ids = [option.id for option in question.options] or ["x"]
-    category_ids = [category.id for category in question.categories] or ["x"]
-    item_ids = [item.id for item in question.items] or ["x"]
+    option_ids = [option.id for option in getattr(question, "options", ())] or ["x"]
+    category_ids = [category.id for category in getattr(question, "categories", ())] or ["x"]
+    item_ids = [item.id for item in getattr(question, "items", ())] or ["x"]
     return st.one_of(
         st.none(),
         st.booleans(),
@@ -155,3 +165,11 @@ def test_points_stay_within_zero_and_the_question_points(data):
 @given(questions())
 def test_the_right_answer_earns_full_points(question):
     assert grade(question, right_answer(question)) == Grade(question.points, True)
+
+
+@given(questions(), st.integers())
+def test_the_demo_picks_answers_the_type_grades(question, seed):
+    rng = random.Random(seed)
+    assert grade(question, question.pick_answer(True, rng)) == Grade(question.points, True)
+    wrong = grade(question, question.pick_answer(False, rng))
+    assert 0.0 <= wrong.points <= question.points

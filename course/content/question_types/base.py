@@ -1,8 +1,12 @@
 """What every question type provides, and the pieces several types share.
 
-A type parses and checks its part of a quiz file, builds the form field a
-learner answers in, reads and grades that answer, freezes what the review
-shows, and summarises a group's answers for managers.
+A type is one frozen data class, a subclass of ``Question`` registered under
+its ``type`` name, with its own fields beside the common ones. It parses and
+checks its own keys of a quiz file, builds the form field a learner answers in,
+reads and grades that answer, freezes what the review shows, summarises a
+group's answers for managers, and picks an answer for the demo cohort. Its
+input and its review are the macros ``input`` and ``review`` of the template
+``learn/question_types/<type>.html``.
 """
 
 from __future__ import annotations
@@ -26,12 +30,12 @@ from course.content.fields import (
     read_markdown,
     read_text,
 )
-from course.content.model import Option, Question
 from course.content.yaml_source import YamlMap
 
 OPTION_KEYS = ("id", "text", "correct", "feedback")
+TEMPLATE_FOLDER = "learn/question_types"
 
-QUESTION_TYPES: dict[str, QuestionType] = {}
+QUESTION_TYPES: dict[str, type[Question]] = {}
 
 
 @dataclass(frozen=True)
@@ -55,36 +59,49 @@ class AnswerError(ValueError):
     """A submitted answer that no honest form could send (an unknown option, say)."""
 
 
-class QuestionType(ABC):
-    """One kind of question; each subclass registers itself under its ``name``."""
+@dataclass(frozen=True, kw_only=True)
+class Question(ABC):
+    """A quiz question: the fields every type shares; each type adds its own.
 
-    name: ClassVar[str]
+    It holds the answer key, so it never reaches the browser: pages get its
+    prompt and the form field it builds.
+    """
+
+    type: ClassVar[str]  # the name a quiz file gives as ``type``
     keys: ClassVar[tuple[str, ...]]  # the keys this type adds to id, type, prompt, ...
+    instruction: ClassVar[str] = (
+        ""  # said after the question's number, e.g. "choose all that apply"
+    )
 
-    def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__(**kwargs)
-        QUESTION_TYPES[cls.name] = cls()
+    id: str
+    prompt_html: str
+    points: float
+    explanation_html: str = ""
 
+    @classmethod
     @abstractmethod
     def parse(
-        self, raw: YamlMap, common: Mapping[str, Any], source: SourceFile, where: str
+        cls, raw: YamlMap, common: Mapping[str, Any], source: SourceFile, where: str
     ) -> Question | None:
-        """Check the type's part of ``raw`` and build the question; None when invalid."""
+        """Check the type's keys of ``raw`` and build the question from them and ``common``.
+
+        Report each problem on ``source`` at its line and return None when invalid.
+        """
 
     @abstractmethod
-    def grade(self, question: Question, answer: Any) -> Grade:
+    def grade(self, answer: Any) -> Grade:
         """Grade ``answer``, the learner's response in this type's shape."""
 
     @abstractmethod
-    def form_field(self, question: Question, rng: random.Random | None, label: str) -> Field:
+    def form_field(self, rng: random.Random | None, label: str) -> Field:
         """Return the unbound form field for the question (``rng`` shuffles, when given)."""
 
     @abstractmethod
-    def read_answer(self, question: Question, field: Field) -> Any:
+    def read_answer(self, field: Field) -> Any:
         """Return the answer in the bound field, None when unanswered; AnswerError if forged."""
 
-    def field_names(self, question: Question, name: str) -> set[str]:
-        """Return the form keys the question's field may send."""
+    def field_names(self, name: str) -> set[str]:
+        """Return the form keys the question's field, named ``name``, may send."""
         return {name}
 
     def answer_to_json(self, answer: Any) -> Any:
@@ -92,12 +109,27 @@ class QuestionType(ABC):
         return answer
 
     @abstractmethod
-    def review(self, question: Question, answer: Any, grade: Grade) -> dict:
-        """Return what the review shows, frozen at submission time."""
+    def review(self, answer: Any, grade: Grade) -> dict:
+        """Return what the review shows as JSON-ready data, frozen at submission time."""
 
     @abstractmethod
-    def summarise(self, question: Question, answers: Sequence[Any]) -> list[ResponseCount]:
+    def summarise(self, answers: Sequence[Any]) -> list[ResponseCount]:
         """Count a group's stored (JSON) answers by response."""
+
+    @abstractmethod
+    def pick_answer(self, is_right: bool, rng: random.Random) -> Any:
+        """Return an answer a learner could give, right or plausibly wrong (for the demo)."""
+
+
+def register(question_class: type[Question]) -> type[Question]:
+    """Add a question type to ``QUESTION_TYPES`` under its ``type`` (a class decorator)."""
+    QUESTION_TYPES[question_class.type] = question_class
+    return question_class
+
+
+def template_name(type_name: str) -> str:
+    """Return the template holding a type's ``input`` and ``review`` macros."""
+    return f"{TEMPLATE_FOLDER}/{type_name}.html"
 
 
 def fraction_grade(question: Question, fraction: float) -> Grade:
@@ -114,36 +146,13 @@ def ordered(things: Sequence, rng: random.Random | None) -> list:
     return things
 
 
-def review_base(question: Question, layout: str, rows: list[dict]) -> dict:
-    """Return the review's common shape: ``options`` or ``pairs`` rows under the prompt."""
+def review_base(question: Question, rows: list[dict]) -> dict:
+    """Return the review's common shape: the prompt, the explanation and the type's rows."""
     return {
-        "layout": layout,
         "prompt_html": question.prompt_html,
         "explanation_html": question.explanation_html,
         "rows": rows,
     }
-
-
-def option_review(question: Question, picked: set[str]) -> dict:
-    """Review an options question: each option, whether picked, whether right, its feedback."""
-    rows = [
-        {
-            "label": option.text,
-            "is_picked": option.id in picked,
-            "is_expected": option.correct,
-            "feedback_html": option.feedback_html if option.id in picked else "",
-        }
-        for option in question.options
-    ]
-    return review_base(question, "options", rows)
-
-
-def option_summary(question: Question, picks: Sequence[set[str]]) -> list[ResponseCount]:
-    """Count how many answers picked each option."""
-    return [
-        ResponseCount(option.text, sum(option.id in p for p in picks), option.correct)
-        for option in question.options
-    ]
 
 
 def single_value(field: Field) -> str | None:
@@ -154,7 +163,18 @@ def single_value(field: Field) -> str | None:
     return raw[0] if raw and raw[0] != "" else None
 
 
+@dataclass(frozen=True)
+class Option:
+    """An option of a ``single`` or ``multiple`` question."""
+
+    id: str
+    text: str  # plain text: it is the input's label
+    correct: bool
+    feedback_html: str
+
+
 def parse_options(source: SourceFile, raw: YamlMap, where: str) -> tuple[Option, ...] | None:
+    """Read the ``options`` of an options question; None when any is invalid."""
     problems_before = len(source.problems)
     options_list = read_list(source, raw, "options", where)
     if options_list is None:
@@ -176,3 +196,25 @@ def parse_options(source: SourceFile, raw: YamlMap, where: str) -> tuple[Option,
     if len(source.problems) > problems_before:
         return None
     return tuple(options)
+
+
+def option_review(question: Question, options: Sequence[Option], picked: set[str]) -> dict:
+    """Review an options question: each option, whether picked, whether right, its feedback."""
+    rows = [
+        {
+            "label": option.text,
+            "is_picked": option.id in picked,
+            "is_expected": option.correct,
+            "feedback_html": option.feedback_html if option.id in picked else "",
+        }
+        for option in options
+    ]
+    return review_base(question, rows)
+
+
+def option_summary(options: Sequence[Option], picks: Sequence[set[str]]) -> list[ResponseCount]:
+    """Count how many answers picked each option."""
+    return [
+        ResponseCount(option.text, sum(option.id in p for p in picks), option.correct)
+        for option in options
+    ]

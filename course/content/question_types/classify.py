@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from wtforms import Form, FormField, SelectChoice, SelectField
 
@@ -14,13 +15,13 @@ from course.content.fields import (
     read_list,
     read_text,
 )
-from course.content.model import Category, ClassifyItem, Question
 from course.content.question_types.base import (
     AnswerError,
-    QuestionType,
+    Question,
     ResponseCount,
     fraction_grade,
     ordered,
+    register,
     review_base,
 )
 
@@ -29,19 +30,45 @@ CLASSIFY_ITEM_KEYS = ("id", "text", "category")
 PLACEHOLDER = ("", "Choose a category")
 
 
-class Classify(QuestionType):
-    name = "classify"
+@dataclass(frozen=True)
+class Category:
+    """A category of a ``classify`` question."""
+
+    id: str
+    label: str
+
+
+@dataclass(frozen=True)
+class ClassifyItem:
+    """An item of a ``classify`` question and the category it belongs to."""
+
+    id: str
+    text: str
+    category: str
+
+
+@register
+@dataclass(frozen=True, kw_only=True)
+class Classify(Question):
+    """A question whose items each belong in one of its categories."""
+
+    type = "classify"
     keys = ("categories", "items")
 
-    def parse(self, raw, common, source, where):
+    categories: tuple[Category, ...]
+    items: tuple[ClassifyItem, ...]
+
+    @classmethod
+    def parse(cls, raw, common, source, where):
         problems_before = len(source.problems)
-        categories = self._parse_categories(source, raw, where)
-        items = self._parse_items(source, raw, where, categories)
+        categories = cls._parse_categories(source, raw, where)
+        items = cls._parse_items(source, raw, where, categories)
         if len(source.problems) > problems_before or categories is None or items is None:
             return None
-        return Question(type=self.name, categories=categories, items=items, **common)
+        return cls(categories=categories, items=items, **common)
 
-    def _parse_categories(self, source, raw, where) -> tuple[Category, ...] | None:
+    @staticmethod
+    def _parse_categories(source, raw, where) -> tuple[Category, ...] | None:
         categories_list = read_list(source, raw, "categories", where)
         if categories_list is None:
             return None
@@ -62,7 +89,8 @@ class Classify(QuestionType):
                 categories.append(Category(category_id, label))
         return tuple(categories)
 
-    def _parse_items(self, source, raw, where, categories) -> tuple[ClassifyItem, ...] | None:
+    @staticmethod
+    def _parse_items(source, raw, where, categories) -> tuple[ClassifyItem, ...] | None:
         items_list = read_list(source, raw, "items", where)
         if items_list is None:
             return None
@@ -86,29 +114,29 @@ class Classify(QuestionType):
                 items.append(ClassifyItem(item_id, text, category))
         return tuple(items)
 
-    def grade(self, question, answer):
-        if not isinstance(answer, Mapping) or not question.items:
-            return fraction_grade(question, 0.0)
-        placed_right = sum(answer.get(item.id) == item.category for item in question.items)
-        return fraction_grade(question, placed_right / len(question.items))
+    def grade(self, answer):
+        if not isinstance(answer, Mapping) or not self.items:
+            return fraction_grade(self, 0.0)
+        placed_right = sum(answer.get(item.id) == item.category for item in self.items)
+        return fraction_grade(self, placed_right / len(self.items))
 
-    def form_field(self, question, rng, label):
+    def form_field(self, rng, label):
         choices = [SelectChoice(*PLACEHOLDER)] + [
-            SelectChoice(c.id, c.label) for c in question.categories
+            SelectChoice(c.id, c.label) for c in self.categories
         ]
         fields = {
             item.id: SelectField(item.text, choices=choices, validate_choice=False)
-            for item in ordered(question.items, rng)
+            for item in ordered(self.items, rng)
         }
         return FormField(type("ClassifyForm", (Form,), fields), label, separator="-")
 
-    def field_names(self, question, name):
-        return {f"{name}-{item.id}" for item in question.items}
+    def field_names(self, name):
+        return {f"{name}-{item.id}" for item in self.items}
 
-    def read_answer(self, question, field):
+    def read_answer(self, field):
         placed = {}
-        category_ids = {category.id for category in question.categories}
-        for item in question.items:
+        category_ids = {category.id for category in self.categories}
+        for item in self.items:
             subfield = field[item.id]
             raw = subfield.raw_data or []
             if len(raw) > 1:
@@ -118,10 +146,10 @@ class Classify(QuestionType):
             if raw[0] not in category_ids:
                 raise AnswerError(f"'{raw[0][:40]}' is not a category of this question.")
             placed[item.id] = raw[0]
-        return placed if len(placed) == len(question.items) else None
+        return placed if len(placed) == len(self.items) else None
 
-    def review(self, question, answer, grade):
-        labels = {category.id: category.label for category in question.categories}
+    def review(self, answer, grade):
+        labels = {category.id: category.label for category in self.categories}
         answer = answer or {}
         rows = [
             {
@@ -130,12 +158,12 @@ class Classify(QuestionType):
                 "expected": labels[item.category],
                 "is_right": answer.get(item.id) == item.category,
             }
-            for item in question.items
+            for item in self.items
         ]
-        return review_base(question, "pairs", rows)
+        return review_base(self, rows)
 
-    def summarise(self, question, answers):
-        labels = {category.id: category.label for category in question.categories}
+    def summarise(self, answers):
+        labels = {category.id: category.label for category in self.categories}
         placed = [a for a in answers if isinstance(a, Mapping)]
         return [
             ResponseCount(
@@ -143,6 +171,16 @@ class Classify(QuestionType):
                 sum(a.get(item.id) == category.id for a in placed),
                 item.category == category.id,
             )
-            for item in question.items
-            for category in question.categories
+            for item in self.items
+            for category in self.categories
         ]
+
+    def pick_answer(self, is_right, rng):
+        placed = {}
+        for item in self.items:
+            if is_right or rng.random() < 0.5:
+                placed[item.id] = item.category
+            else:
+                others = [c.id for c in self.categories if c.id != item.category]
+                placed[item.id] = rng.choice(others)
+        return placed

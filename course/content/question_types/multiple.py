@@ -2,27 +2,39 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from wtforms import SelectChoice, SelectMultipleField
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from course.content.fields import read_boolean
-from course.content.model import Question
 from course.content.question_types.base import (
     AnswerError,
-    QuestionType,
+    Option,
+    Question,
     fraction_grade,
     option_review,
     option_summary,
     ordered,
     parse_options,
+    register,
 )
 
 
-class MultipleChoice(QuestionType):
-    name = "multiple"
-    keys = ("options", "partial")
+@register
+@dataclass(frozen=True, kw_only=True)
+class MultipleChoice(Question):
+    """A question answered by every right option; any number of options are correct."""
 
-    def parse(self, raw, common, source, where):
+    type = "multiple"
+    keys = ("options", "partial")
+    instruction = "choose all that apply"
+
+    options: tuple[Option, ...]
+    partial: bool = False
+
+    @classmethod
+    def parse(cls, raw, common, source, where):
         partial = read_boolean(source, raw, "partial", where, default=False)
         options = parse_options(source, raw, where)
         if options is None:
@@ -33,33 +45,33 @@ class MultipleChoice(QuestionType):
                 f"{where} is 'multiple' and needs at least one correct option",
             )
             return None
-        return Question(type=self.name, options=options, partial=bool(partial), **common)
+        return cls(options=options, partial=bool(partial), **common)
 
-    def grade(self, question, answer):
+    def grade(self, answer):
         if not isinstance(answer, set | frozenset):
-            return fraction_grade(question, 0.0)
-        correct_ids = {option.id for option in question.options if option.correct}
-        incorrect_ids = {option.id for option in question.options if not option.correct}
+            return fraction_grade(self, 0.0)
+        correct_ids = {option.id for option in self.options if option.correct}
+        incorrect_ids = {option.id for option in self.options if not option.correct}
         right_picks = len(correct_ids & answer)
         wrong_picks = len(incorrect_ids & answer)
-        if not question.partial:
+        if not self.partial:
             is_exact = right_picks == len(correct_ids) and wrong_picks == 0
-            return fraction_grade(question, 1.0 if is_exact else 0.0)
-        return fraction_grade(question, (right_picks - wrong_picks) / len(correct_ids))
+            return fraction_grade(self, 1.0 if is_exact else 0.0)
+        return fraction_grade(self, (right_picks - wrong_picks) / len(correct_ids))
 
-    def form_field(self, question, rng, label):
+    def form_field(self, rng, label):
         return SelectMultipleField(
             label,
-            choices=[SelectChoice(o.id, o.text) for o in ordered(question.options, rng)],
+            choices=[SelectChoice(o.id, o.text) for o in ordered(self.options, rng)],
             widget=ListWidget(prefix_label=False),
             option_widget=CheckboxInput(),
         )
 
-    def read_answer(self, question, field):
+    def read_answer(self, field):
         picked = {value for value in field.raw_data or [] if value != ""}
         if not picked:
             return None
-        unknown = sorted(picked - {option.id for option in question.options})
+        unknown = sorted(picked - {option.id for option in self.options})
         if unknown:
             raise AnswerError(f"'{unknown[0][:40]}' is not an option of this question.")
         return frozenset(picked)
@@ -67,8 +79,17 @@ class MultipleChoice(QuestionType):
     def answer_to_json(self, answer):
         return sorted(answer) if answer is not None else None
 
-    def review(self, question, answer, grade):
-        return option_review(question, set(answer or ()))
+    def review(self, answer, grade):
+        return option_review(self, self.options, set(answer or ()))
 
-    def summarise(self, question, answers):
-        return option_summary(question, [set(a) for a in answers if isinstance(a, list)])
+    def summarise(self, answers):
+        return option_summary(self.options, [set(a) for a in answers if isinstance(a, list)])
+
+    def pick_answer(self, is_right, rng):
+        picked = {
+            option.id
+            for option in self.options
+            if (option.correct and (is_right or rng.random() < 0.6))
+            or (not option.correct and not is_right and rng.random() < 0.35)
+        }
+        return frozenset(picked or {self.options[0].id})

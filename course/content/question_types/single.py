@@ -2,26 +2,36 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from wtforms import RadioField, SelectChoice
 
-from course.content.model import Question
 from course.content.question_types.base import (
     AnswerError,
-    QuestionType,
+    Option,
+    Question,
     fraction_grade,
     option_review,
     option_summary,
     ordered,
     parse_options,
+    register,
     single_value,
 )
 
 
-class SingleChoice(QuestionType):
-    name = "single"
+@register
+@dataclass(frozen=True, kw_only=True)
+class SingleChoice(Question):
+    """A question answered by one option; exactly one is correct."""
+
+    type = "single"
     keys = ("options",)
 
-    def parse(self, raw, common, source, where):
+    options: tuple[Option, ...]
+
+    @classmethod
+    def parse(cls, raw, common, source, where):
         options = parse_options(source, raw, where)
         if options is None:
             return None
@@ -32,25 +42,37 @@ class SingleChoice(QuestionType):
                 f"{where} is 'single' and needs exactly one correct option, not {correct}",
             )
             return None
-        return Question(type=self.name, options=options, **common)
+        return cls(options=options, **common)
 
-    def grade(self, question, answer):
-        option = question.option(answer) if isinstance(answer, str) else None
-        return fraction_grade(question, 1.0 if option is not None and option.correct else 0.0)
+    def option(self, option_id: str) -> Option | None:
+        """Return the option with ``option_id``, or None."""
+        return next((option for option in self.options if option.id == option_id), None)
 
-    def form_field(self, question, rng, label):
+    def grade(self, answer):
+        option = self.option(answer) if isinstance(answer, str) else None
+        return fraction_grade(self, 1.0 if option is not None and option.correct else 0.0)
+
+    def form_field(self, rng, label):
         return RadioField(
-            label, choices=[SelectChoice(o.id, o.text) for o in ordered(question.options, rng)]
+            label, choices=[SelectChoice(o.id, o.text) for o in ordered(self.options, rng)]
         )
 
-    def read_answer(self, question, field):
+    def read_answer(self, field):
         value = single_value(field)
-        if value is not None and question.option(value) is None:
+        if value is not None and self.option(value) is None:
             raise AnswerError(f"'{value[:40]}' is not an option of this question.")
         return value
 
-    def review(self, question, answer, grade):
-        return option_review(question, {answer} if answer else set())
+    def review(self, answer, grade):
+        return option_review(self, self.options, {answer} if answer else set())
 
-    def summarise(self, question, answers):
-        return option_summary(question, [{a} for a in answers if isinstance(a, str)])
+    def summarise(self, answers):
+        return option_summary(self.options, [{a} for a in answers if isinstance(a, str)])
+
+    def pick_answer(self, is_right, rng):
+        right = next(option for option in self.options if option.correct)
+        wrong = [option for option in self.options if not option.correct]
+        if is_right or not wrong:
+            return right.id
+        # The first distractor is the tempting one: most wrong answers pick it.
+        return rng.choices(wrong, [3] + [1] * (len(wrong) - 1))[0].id
