@@ -27,8 +27,12 @@ MAX_ATTEMPTS = 12  # then a mail is left unsent, for an operator to look at
 # A claim older than this belonged to a process that died while sending:
 # far longer than any SMTP timeout, so a live sender is never overtaken.
 STALE_CLAIM = timedelta(minutes=15)
-AFTER_COMMIT_TIMEOUT = 5.0  # seconds a page waits for the server, at most, per step and in all
-COMMAND_TIMEOUT = 30.0
+# Seconds to wait for each answer of the server, and for a whole delivery: a
+# page stops sending after its budget (what is left stays queued for
+# `course remind`), well before a proxy or gunicorn would give up on it.
+SERVER_TIMEOUT = 5.0
+AFTER_COMMIT_BUDGET = 10.0
+COMMAND_BUDGET = 600.0
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -112,8 +116,8 @@ def _release(mail_ids: list[int]) -> None:
             session.commit()
 
 
-def deliver_queued(ids: list[int] | None = None, *, timeout: float = COMMAND_TIMEOUT) -> Delivery:
-    """Send the queued mails that are due (only ``ids``, when given) within about ``timeout``.
+def deliver_queued(ids: list[int] | None = None, *, budget: float = COMMAND_BUDGET) -> Delivery:
+    """Send the queued mails that are due (only ``ids``, when given) for at most ``budget`` seconds.
 
     Never raises for the server's sake: a server that is down, slow or refusing
     leaves the mails queued with a later time to try again.
@@ -125,8 +129,8 @@ def deliver_queued(ids: list[int] | None = None, *, timeout: float = COMMAND_TIM
     server = parse_smtp_url(config["SMTP_URL"])
     sender = config["MAIL_FROM"]
     domain = sender.rpartition("@")[2] or urlsplit(config["BASE_URL"] or "").hostname or "localhost"
-    deadline = time.monotonic() + timeout
-    connection = SmtpConnection(server, timeout=timeout)
+    deadline = time.monotonic() + budget
+    connection = SmtpConnection(server, timeout=SERVER_TIMEOUT)
     try:
         while time.monotonic() < deadline:
             claimed = _claim(ids, utcnow())
