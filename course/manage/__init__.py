@@ -2,7 +2,7 @@
 
 from flask import Flask
 
-from course.manage import join, people  # noqa: F401  (their routes join the blueprint)
+from course.manage import join, people, reminder_views  # noqa: F401  (their routes join the blueprint)
 from course.manage.demo import demo_command
 from course.manage.export_cli import export_cli
 from course.manage.remind_cli import remind_command
