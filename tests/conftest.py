@@ -338,6 +338,7 @@ class MailServer:
         self.tls = tls
         self.ssl_context = ssl_context
         self.received: list[email.message.EmailMessage] = []
+        self.refused: set[str] = set()  # addresses the server says it has no mailbox for
         self.controller = None
 
     @property
@@ -351,6 +352,12 @@ class MailServer:
         server = self
 
         class Keep:
+            async def handle_RCPT(self, _server, _session, envelope, address, _options):
+                if address in server.refused:
+                    return "550 No such mailbox here"
+                envelope.rcpt_tos.append(address)
+                return "250 OK"
+
             async def handle_DATA(self, _server, _session, envelope):
                 server.received.append(
                     email.message_from_bytes(envelope.content, policy=email.policy.default)

@@ -42,7 +42,15 @@ def retry_delay(attempts: int) -> timedelta:
 
 # Errors that concern one mail (this recipient, this content); anything else
 # from smtplib or the socket means the server or the way to it is down.
-MAIL_ERRORS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError, smtplib.SMTPSenderRefused)
+# (ValueError and UnicodeError: an address or header this mail cannot carry.)
+MAIL_ERRORS = (
+    smtplib.SMTPRecipientsRefused,
+    smtplib.SMTPDataError,
+    smtplib.SMTPSenderRefused,
+    smtplib.SMTPNotSupportedError,
+    ValueError,
+    UnicodeError,
+)
 
 
 @dataclass
@@ -143,33 +151,41 @@ def deliver_queued(ids: list[int] | None = None, *, budget: float = COMMAND_BUDG
                 if time.monotonic() >= deadline:
                     _release([later.id for later in mails[position:]])
                     return delivery
-                message = email_message(
-                    sender=sender,
-                    to=mail.to_address,
-                    subject=mail.subject,
-                    text=mail.text_body,
-                    html=mail.html_body,
-                    domain=domain,
-                )
                 try:
                     if connection.smtp is None:
                         connection.open()
-                    connection.send(message)
+                except (smtplib.SMTPException, OSError) as error:  # a refused certificate too
+                    return _server_failed(delivery, connection, mails, position, error)
+                try:
+                    connection.send(
+                        email_message(
+                            sender=sender,
+                            to=mail.to_address,
+                            subject=mail.subject,
+                            text=mail.text_body,
+                            html=mail.html_body,
+                            domain=domain,
+                        )
+                    )
                 except MAIL_ERRORS as error:
                     delivery.failed += 1
                     delivery.error = _failed(mail.id, mail.attempts, error)
                     continue
                 except (smtplib.SMTPException, OSError) as error:
-                    # The server is down or gone: this mail failed, the rest wait untried.
-                    delivery.failed += 1
-                    delivery.error = _failed(mail.id, mail.attempts, error)
-                    _release([later.id for later in mails[position + 1 :]])
-                    connection.close(politely=False)
-                    return delivery
+                    return _server_failed(delivery, connection, mails, position, error)
                 _finish(mail.id, sent_at=utcnow(), claimed_at=None, text_body="", html_body="")
                 delivery.sent += 1
     finally:
         connection.close()
+    return delivery
+
+
+def _server_failed(delivery, connection, mails, position, error) -> Delivery:
+    """The server is down or gone: this mail failed, the rest wait untried."""
+    delivery.failed += 1
+    delivery.error = _failed(mails[position].id, mails[position].attempts, error)
+    _release([later.id for later in mails[position + 1 :]])
+    connection.close(politely=False)
     return delivery
 
 

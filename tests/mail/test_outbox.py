@@ -96,6 +96,18 @@ def test_a_mail_that_failed_while_the_server_was_down_is_sent_when_it_is_back(
     ]
 
 
+def test_a_refused_address_is_retried_later_without_holding_up_the_others(mail_app, mail_server):
+    mail_server.refused.add("gone@example.com")
+    queue(mail_app, "gone@example.com", "ada@example.com")
+    delivery = deliver(mail_app)
+    assert (delivery.sent, delivery.failed) == (1, 1)
+    assert "No such mailbox" in delivery.error
+    refused, sent = outbox(mail_app)
+    assert (refused.attempts, refused.sent_at) == (1, None)
+    assert sent.sent_at is not None
+    assert [mail["To"] for mail in mail_server.received] == ["ada@example.com"]
+
+
 def test_a_mail_claimed_by_another_process_is_left_to_it_until_the_claim_is_stale(
     mail_app, mail_server
 ):
