@@ -70,6 +70,7 @@ ROUTES = [
     ("GET", C + "/export.csv", None, expect(302, 403, 404, 200)),
     ("GET", C + "/people", None, expect(302, 403, 404, 200)),
     ("POST", C + "/invite", {}, expect(302, 403, 404, 302)),
+    ("POST", C + "/reminders", {}, expect(302, 403, 404, 302)),
     (
         "POST",
         C + "/people/add",

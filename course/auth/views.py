@@ -86,6 +86,11 @@ def register():
     return render_template("auth/register.html", form=form)
 
 
+def landing_path(user) -> str:
+    """Return where signing in leads: a manager's cohorts, a learner's course."""
+    return url_for("manage.index") if user.is_manager else url_for("learn.outline")
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
 @limiter.limit(_login_limit, methods=["POST"], key_func=_email_key)
@@ -93,7 +98,7 @@ def login():
     """Sign in with email and password."""
     next_path = safe_next_path(request.args.get("next"))
     if current_user.is_authenticated:
-        return redirect(next_path or url_for("learn.outline"))
+        return redirect(next_path or landing_path(current_user))
     form = SignInForm()
     if form.validate_on_submit():
         db = get_session()
@@ -104,7 +109,7 @@ def login():
         else:
             start_session(db, user)
             db.commit()
-            return redirect(next_path or url_for("learn.outline"))
+            return redirect(next_path or landing_path(user))
     return render_template("auth/login.html", form=form, next_path=next_path)
 
 

@@ -8,9 +8,11 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
+from course import mail
 from course.auth.models import User
 from course.auth.permissions import manager_required
 from course.db import get_session, utcnow
+from course.mail.delivery import AFTER_COMMIT_BUDGET, deliver_queued
 from course.manage.cohorts import (
     CohortError,
     add_manager,
@@ -23,6 +25,7 @@ from course.manage.cohorts import (
 )
 from course.manage.enrolment import enrol_people
 from course.manage.forms import AddLearnersForm, AddManagerForm, CohortForm, RosterForm
+from course.manage.invitations import links_csv_address, mail_enrolment, mail_password_link
 from course.manage.paging import requested_page
 from course.manage.roster import MAX_BYTES, MAX_ROWS, RosterError, decode_upload, parse_people
 from course.manage.tokens import TOKEN_LIFETIME, issue_password_tokens
@@ -59,21 +62,36 @@ def _enrolment_page(cohort, people):
     (the database keeps their hashes), so they are shown once, here.
     """
     session = get_session()
+    now = utcnow()
     try:
-        enrolment = enrol_people(session, cohort_id=cohort.id, people=people, now=utcnow())
+        enrolment = enrol_people(session, cohort_id=cohort.id, people=people, now=now)
+        mailed = mail_enrolment(session, cohort, enrolment, now)
         session.commit()
     except IntegrityError:  # an account with one of the emails was created meanwhile
         session.rollback()
         abort(409, "Someone else changed these accounts at the same moment. Try again.")
-    links = [
-        (user, url_for("manage.set_password", token=token, _external=True))
-        for user, token in enrolment.created
-    ]
+    return _links_page(cohort, enrolment, enrolment.created, mailed)
+
+
+def _links_page(cohort, enrolment, created, mailed: list[int]):
+    """Say what was mailed, or show the new links (and their CSV) when the site sends no mail."""
+    if mail.is_configured():
+        delivery = deliver_queued(mailed, budget=AFTER_COMMIT_BUDGET)
+        links = []
+    else:
+        delivery = None
+        links = [
+            (user, url_for("manage.set_password", token=token, _external=True))
+            for user, token in created
+        ]
     return render_template(
         "manage/enrolled.html",
         cohort=cohort,
         enrolment=enrolment,
         links=links,
+        links_csv=links_csv_address(links) if links else None,
+        mailed=len(mailed),
+        delivery=delivery,
         lifetime_days=TOKEN_LIFETIME.days,
     )
 
@@ -135,7 +153,7 @@ def remove_learner(cohort_id: int, user_id: int):
 @bp.post(COHORT + "/learners/<id:user_id>/password-link")
 @manager_required
 def password_link(cohort_id: int, user_id: int):
-    """Make a new set-password link for a member who has not set a password yet."""
+    """Make a new set-password link for a member without a password: mail it, or show it."""
     cohort = load_cohort(cohort_id)
     session = get_session()
     person = session.get(User, user_id)
@@ -144,15 +162,11 @@ def password_link(cohort_id: int, user_id: int):
     if person.password_hash is not None:
         # Managers start accounts; they never take over one its owner has secured.
         abort(403, f"{person.name} has set a password already; they can sign in.")
-    token = issue_password_tokens(session, [person.id], utcnow())[person.id]
+    now = utcnow()
+    token = issue_password_tokens(session, [person.id], now)[person.id]
+    mailed = mail_password_link(session, cohort, person, token, now)
     session.commit()
-    return render_template(
-        "manage/enrolled.html",
-        cohort=cohort,
-        enrolment=None,
-        links=[(person, url_for("manage.set_password", token=token, _external=True))],
-        lifetime_days=TOKEN_LIFETIME.days,
-    )
+    return _links_page(cohort, None, [(person, token)], mailed)
 
 
 @bp.post(COHORT + "/managers")
