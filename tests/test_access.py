@@ -13,8 +13,8 @@ import pytest
 
 from course.auth.models import Role, User
 from course.db import new_session, utcnow
-from course.manage.cohorts import join_cohort, remove_member
-from course.manage.models import Cohort
+from course.manage.cohorts import invite_to_cohort, remove_member
+from course.manage.models import Cohort, CohortMember
 from course.manage.tokens import issue_password_tokens
 from course.progress.certificates import issue_certificate
 from tests.conftest import RIGHT, post_form
@@ -62,6 +62,8 @@ ROUTES = [
     ("GET", C, None, expect(302, 403, 404, 200)),
     ("GET", C + "/learners/{member}", None, expect(302, 403, 404, 200)),
     ("GET", C + "/learners/{outsider}", None, expect(302, 403, 404, 404)),
+    # Invited, not yet accepted: nothing of theirs is the cohort's, not even for an admin.
+    ("GET", C + "/learners/{invitee}", None, expect(302, 403, 404, 404)),
     ("GET", C + "/quizzes/fixture-quiz", None, expect(302, 403, 404, 200)),
     ("GET", C + "/quizzes/no-such-quiz", None, expect(302, 403, 404, 404)),
     ("GET", C + "/scenarios/fixture-scenario", None, expect(302, 403, 404, 200)),
@@ -79,6 +81,7 @@ ROUTES = [
     ("POST", C + "/learners/{member}/remove", {}, expect(302, 403, 404, 302)),
     ("POST", C + "/learners/{passwordless}/password-link", {}, expect(302, 403, 404, 200)),
     ("POST", C + "/learners/{member}/password-link", {}, expect(302, 403, 404, 403)),
+    ("POST", C + "/learners/{invitee}/password-link", {}, expect(302, 403, 404, 404)),
     ("POST", C + "/managers", {"manager-email": "third@example.com"}, expect(302, 403, 404, 302)),
     # The cohort's only manager: removing them is refused, with a reason.
     ("POST", C + "/managers/{cohort_manager}/remove", {}, expect(302, 403, 404, 400)),
@@ -92,6 +95,11 @@ ROUTES = [
     ("GET", "/join/{code}", None, expect(200, 200, 200, 200)),
     ("POST", "/join/{code}", {}, expect(302, 302, 302, 302)),
     ("GET", "/join/not-a-code", None, expect(404, 404, 404, 404)),
+    ("GET", "/invitations", None, expect(302, 200, 200, 200)),
+    # Only the learner invited answers an invitation; to anyone else there is none.
+    ("POST", "/invitations/{other_cohort}/accept", {}, expect(302, 302, 404, 404)),
+    ("POST", "/invitations/{other_cohort}/decline", {}, expect(302, 302, 404, 404)),
+    ("POST", "/invitations/999999/accept", {}, expect(302, 404, 404, 404)),
     ("GET", "/set-password/{token}", None, expect(200, 200, 200, 200)),
     ("GET", "/set-password/not-a-token", None, expect(404, 404, 404, 404)),
     ("POST", "/set-password/not-a-token", {}, expect(404, 404, 404, 404)),
@@ -115,21 +123,39 @@ def world(app, make_user, make_cohort, activity, password_hash):
     classmate = make_user(email="classmate@example.com")
     member = make_user(email="member@example.com")
     outsider = make_user(email="outsider@example.com")
-    with app.app_context(), new_session(write=True) as session:
-        passwordless = User(email="new@example.com", name="Newcomer", role=Role.LEARNER)
-        session.add(passwordless)
-        session.flush()
-        token = issue_password_tokens(session, [passwordless.id], utcnow())[passwordless.id]
-        session.commit()
-        passwordless_id = passwordless.id
+    invitee = make_user(email="invitee@example.com")
     cohort = make_cohort(
         manager, members=[classmate, member, outsider], invite=True, name="Spring hires"
     )
-    make_cohort(other, members=[outsider], name="Other cohort")
+    other_cohort = make_cohort(other, members=[outsider], name="Other cohort")
     with app.app_context(), new_session(write=True) as session:
-        join_cohort(session, cohort_id=cohort.id, user_ids=[passwordless_id], now=utcnow())
+        # An account made for the cohort by its manager, its password not set yet.
+        passwordless = User(email="new@example.com", name="Newcomer", role=Role.LEARNER)
+        session.add(passwordless)
+        session.flush()
+        session.add(
+            CohortMember(
+                cohort_id=cohort.id,
+                user_id=passwordless.id,
+                joined_at=utcnow(),
+                invited_by_id=manager.id,
+                created_account=True,
+            )
+        )
+        token = issue_password_tokens(session, [passwordless.id], utcnow())[passwordless.id]
+        passwordless_id = passwordless.id
         # The outsider was in this cohort once: gone, they are no longer the manager's to see.
         remove_member(session, cohort_id=cohort.id, user_id=outsider.id)
+        invite_to_cohort(
+            session, cohort_id=cohort.id, user_ids=[invitee.id], invited_by=manager.id, now=utcnow()
+        )
+        invite_to_cohort(
+            session,
+            cohort_id=other_cohort.id,
+            user_ids=[classmate.id],
+            invited_by=other.id,
+            now=utcnow(),
+        )
         session.commit()
         code = session.get(Cohort, cohort.id).invite_code
     attempt = activity.quiz(member, RIGHT)
@@ -149,6 +175,8 @@ def world(app, make_user, make_cohort, activity, password_hash):
         "cohort_manager": manager.id,
         "member": member.id,
         "outsider": outsider.id,
+        "invitee": invitee.id,
+        "other_cohort": other_cohort.id,
         "passwordless": passwordless_id,
         "code": code,
         "token": token,
@@ -187,6 +215,8 @@ PLACEHOLDERS = {
     "cohort_manager": 7,
     "member": 2,
     "outsider": 3,
+    "invitee": 8,
+    "other_cohort": 9,
     "passwordless": 4,
     "code": "c",
     "token": "t",

@@ -7,10 +7,10 @@ import json
 import click
 from flask import current_app
 from flask.cli import AppGroup
-from sqlalchemy import select
 
 from course.db import new_session
-from course.manage.models import Cohort, CohortMember
+from course.manage.cohorts import member_ids
+from course.manage.models import Cohort
 from course.progress.xapi import statements
 
 export_cli = AppGroup("export", help="Export learning records.")
@@ -32,6 +32,6 @@ def export_xapi_command(cohort_id: int, base_url: str | None) -> None:
     with new_session() as session:
         if session.get(Cohort, cohort_id) is None:
             raise click.ClickException(f"there is no cohort {cohort_id}")
-        members = select(CohortMember.user_id).where(CohortMember.cohort_id == cohort_id)
-        for body in statements(session, members, base_url):
+        # Members only: an invited learner's records are not the cohort's until they accept.
+        for body in statements(session, member_ids(cohort_id), base_url):
             click.echo(json.dumps(body, separators=(",", ":")))

@@ -14,9 +14,9 @@ from course.db import get_session, utcnow
 from course.manage.cohorts import (
     CohortError,
     add_manager,
-    is_member,
     managers_of,
     member_page,
+    membership,
     remove_manager,
     remove_member,
     update_cohort,
@@ -25,7 +25,7 @@ from course.manage.enrolment import enrol_people
 from course.manage.forms import AddLearnersForm, AddManagerForm, CohortForm, RosterForm
 from course.manage.paging import requested_page
 from course.manage.roster import MAX_BYTES, MAX_ROWS, RosterError, decode_upload, parse_people
-from course.manage.tokens import TOKEN_LIFETIME, issue_password_tokens
+from course.manage.tokens import TOKEN_LIFETIME, issue_password_tokens, live_link
 from course.manage.views import COHORT, bp, load_cohort
 
 FIND_LENGTH = 100  # longer searches are cut: no name or email is longer
@@ -60,7 +60,9 @@ def _enrolment_page(cohort, people):
     """
     session = get_session()
     try:
-        enrolment = enrol_people(session, cohort_id=cohort.id, people=people, now=utcnow())
+        enrolment = enrol_people(
+            session, cohort_id=cohort.id, people=people, invited_by=current_user.id, now=utcnow()
+        )
         session.commit()
     except IntegrityError:  # an account with one of the emails was created meanwhile
         session.rollback()
@@ -92,7 +94,7 @@ def people(cohort_id: int):
 @bp.post(COHORT + "/people/add")
 @manager_required
 def add_learners(cohort_id: int):
-    """Add learners by email; new emails get accounts and set-password links."""
+    """Invite learners by email; new emails get accounts and set-password links."""
     cohort = load_cohort(cohort_id)
     form = AddLearnersForm(prefix="add")
     if form.validate_on_submit():
@@ -106,7 +108,7 @@ def add_learners(cohort_id: int):
 @bp.post(COHORT + "/people/import")
 @manager_required
 def import_roster(cohort_id: int):
-    """Add everyone in an uploaded roster CSV (name, email)."""
+    """Invite everyone in an uploaded roster CSV (name, email)."""
     cohort = load_cohort(cohort_id)
     form = RosterForm(prefix="roster")
     if form.validate_on_submit():
@@ -121,36 +123,58 @@ def import_roster(cohort_id: int):
 @bp.post(COHORT + "/learners/<id:user_id>/remove")
 @manager_required
 def remove_learner(cohort_id: int, user_id: int):
-    """Take a learner out of the cohort; what they did stays recorded."""
+    """Take a learner out of the cohort, or withdraw their invitation; what they did stays."""
     cohort = load_cohort(cohort_id)
     session = get_session()
     person = session.get(User, user_id)
-    if person is None or not remove_member(session, cohort_id=cohort.id, user_id=user_id):
+    member = membership(session, cohort.id, user_id)
+    if person is None or member is None:
         abort(404)
+    was_invited = member.joined_at is None
+    remove_member(session, cohort_id=cohort.id, user_id=user_id)
     session.commit()
-    flash(f"{person.name} is no longer in “{cohort.name}”. Their records are kept.", "success")
+    if was_invited:
+        # By email: the name is the learner's to share by accepting.
+        flash(f"The invitation to {person.email} is withdrawn.", "success")
+    else:
+        flash(f"{person.name} is no longer in “{cohort.name}”. Their records are kept.", "success")
     return redirect(url_for("manage.people", cohort_id=cohort.id))
 
 
 @bp.post(COHORT + "/learners/<id:user_id>/password-link")
 @manager_required
 def password_link(cohort_id: int, user_id: int):
-    """Make a new set-password link for a member who has not set a password yet."""
+    """Make a new set-password link for an account made for this cohort, without a password yet.
+
+    Only an admin, or a manager of the cohort the account was made for, may: adding an
+    email to another cohort gives no hold on its account. A link still working is
+    replaced, and the page says whose it was.
+    """
     cohort = load_cohort(cohort_id)
     session = get_session()
     person = session.get(User, user_id)
-    if person is None or not is_member(session, cohort.id, user_id):
+    member = membership(session, cohort.id, user_id)
+    if person is None or member is None or member.joined_at is None:
         abort(404)
+    if not (member.created_account or current_user.is_admin):
+        abort(
+            403,
+            "This account was not made for this cohort, so its managers cannot make its "
+            "set-password link. Ask an admin.",
+        )
     if person.password_hash is not None:
         # Managers start accounts; they never take over one its owner has secured.
         abort(403, f"{person.name} has set a password already; they can sign in.")
-    token = issue_password_tokens(session, [person.id], utcnow())[person.id]
+    now = utcnow()
+    replaced = live_link(session, person.id, now)
+    token = issue_password_tokens(session, [person.id], now, issued_by=current_user.id)[person.id]
     session.commit()
     return render_template(
         "manage/enrolled.html",
         cohort=cohort,
         enrolment=None,
         links=[(person, url_for("manage.set_password", token=token, _external=True))],
+        replaced=replaced,
         lifetime_days=TOKEN_LIFETIME.days,
     )
 
