@@ -7,13 +7,14 @@ sent to sign in (302). A route missing from the table fails
 """
 
 import io
+import re
 from dataclasses import dataclass
 
 import pytest
 
 from course.auth.models import Role, User
 from course.db import new_session, utcnow
-from course.manage.cohorts import invite_to_cohort, remove_member
+from course.manage.cohorts import accept_invitation, invite_to_cohort, remove_member
 from course.manage.models import Cohort, CohortMember
 from course.manage.tokens import issue_password_tokens
 from course.progress.certificates import issue_certificate
@@ -239,3 +240,70 @@ def test_every_route_has_an_entry(app):
         for method in rule.methods - {"HEAD", "OPTIONS"}
     }
     assert routes - covered == set(), "routes without an entry in ROUTES"
+
+
+def test_adding_an_email_gives_a_manager_nothing_until_its_owner_accepts(
+    app, client, make_user, make_cohort, activity, enter_as
+):
+    """The attack: manager B adds to B's cohort the email of X's learner A, and of an account
+    X made whose password is not set yet. B sees nothing of A's, takes over nothing, and
+    learns nothing about which emails have accounts.
+    """
+    x = make_user(role=Role.MANAGER, email="x@example.com", name="Xavier Manager")
+    b = make_user(role=Role.MANAGER, email="b@example.com", name="Bea Manager")
+    a = make_user(email="a@example.com", name="Ada Private")
+    cohort_x = make_cohort(x, members=[a], name="X's cohort")
+    cohort_b = make_cohort(b, name="B's cohort")
+    attempt = activity.quiz(a, RIGHT)
+    run = activity.scenario(a, "careful", "ship")
+    enter_as(x)
+    made = post_form(
+        client, f"/manage/cohorts/{cohort_x.id}/people/add", {"add-people": "Nia, nia@example.com"}
+    )
+    x_link = re.findall(r'value="http://localhost(/set-password/[^"]+)" readonly', made.text)[0]
+    with app.app_context(), new_session() as session:
+        nia = session.query(User).filter_by(email="nia@example.com").one()
+
+    enter_as(b)
+    reply = post_form(
+        client,
+        f"/manage/cohorts/{cohort_b.id}/people/add",
+        {"add-people": "a@example.com\nnia@example.com"},
+    )
+    assert "Invited: <strong>2</strong>" in reply.text
+    assert "Ada Private" not in reply.text
+    assert "sign in as before" not in reply.text
+    records = (
+        f"/quizzes/fixture-quiz/attempts/{attempt}",
+        f"/scenarios/fixture-scenario/runs/{run}",
+        f"/manage/cohorts/{cohort_b.id}/learners/{a.id}",
+    )
+    assert [client.get(path).status_code for path in records] == [404, 404, 404]
+    cohort_page = client.get(f"/manage/cohorts/{cohort_b.id}").text
+    assert "Ada Private" not in cohort_page
+    assert "a@example.com" not in client.get(f"/manage/cohorts/{cohort_b.id}/export.csv").text
+    assert (
+        "0 attempts by 0 learners"
+        in client.get(f"/manage/cohorts/{cohort_b.id}/quizzes/fixture-quiz").text
+    )
+    people = client.get(f"/manage/cohorts/{cohort_b.id}/people").text
+    assert "a@example.com" in people
+    assert "Invited" in people
+    assert "Ada Private" not in people
+    assert "New set-password link" not in people
+
+    # No set-password link for X's account: not while invited, nor once it has joined B's
+    # cohort, for the account was not made for B's cohort.
+    link_for_nia = f"/manage/cohorts/{cohort_b.id}/learners/{nia.id}/password-link"
+    assert post_form(client, link_for_nia).status_code == 404
+    with app.app_context(), new_session(write=True) as session:
+        accept_invitation(session, cohort_id=cohort_b.id, user_id=nia.id, now=utcnow())
+        session.commit()
+    assert post_form(client, link_for_nia).status_code == 403
+    assert app.test_client().get(x_link).status_code == 200  # X's link still works
+
+    # Once A accepts, B sees what A does in the course.
+    with app.app_context(), new_session(write=True) as session:
+        accept_invitation(session, cohort_id=cohort_b.id, user_id=a.id, now=utcnow())
+        session.commit()
+    assert [client.get(path).status_code for path in records] == [200, 200, 200]
