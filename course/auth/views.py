@@ -107,9 +107,13 @@ def login():
             # One message whether or not the email exists.
             flash("That email and password do not match an account.", "error")
         else:
+            # Imported here, not at the top: the manage views import this module.
+            from course.manage.join import after_sign_in
+
             start_session(db, user)
             db.commit()
-            return redirect(next_path or landing_path(user))
+            # Invitations to cohorts wait for the learner's answer: they come first.
+            return redirect(after_sign_in(db, user.id, next_path or landing_path(user)))
     return render_template("auth/login.html", form=form, next_path=next_path)
 
 

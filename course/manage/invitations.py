@@ -43,7 +43,7 @@ def _set_password_mail(cohort: Cohort, user: User, token: str, *, is_new_link: b
 def mail_enrolment(
     session: Session, cohort: Cohort, enrolment: Enrolment, now: datetime
 ) -> list[int]:
-    """Queue the set-password links of new accounts and a note to existing ones; return ids.
+    """Queue the set-password links of new accounts and an invitation to existing ones; return ids.
 
     Queues nothing when the site sends no mail.
     """
@@ -53,17 +53,18 @@ def mail_enrolment(
         _set_password_mail(cohort, user, token, is_new_link=False)
         for user, token in enrolment.created
     ]
+    # Signing in leads to the invitations page while one waits.
     sign_in = link_to("auth.login")
     mails += [
         render_mail(
             "added",
             to=user.email,
-            subject=f"You are in “{cohort.name}”",
+            subject=f"You are invited to “{cohort.name}”",
             name=user.name,
             cohort_name=cohort.name,
             link=sign_in,
         )
-        for user in enrolment.added
+        for user in enrolment.invitees
     ]
     return queue_mails(session, mails, now)
 

@@ -51,7 +51,7 @@ def test_every_learner_of_a_500_row_roster_gets_their_link_by_mail(
     assert "Learner 7" in page.text
 
 
-def test_existing_accounts_added_get_a_note_to_sign_in(
+def test_existing_accounts_invited_get_a_mail_to_sign_in_and_answer(
     mail_app, mail_server, manager, make_cohort, make_user, enter_as
 ):
     known = make_user(email="kim@example.com", name="Kim Known")
@@ -59,7 +59,7 @@ def test_existing_accounts_added_get_a_note_to_sign_in(
     cohort = make_cohort(manager)
     post_form(client, f"/manage/cohorts/{cohort.id}/people/add", {"add-people": known.email})
     [mail] = mail_server.to("kim@example.com")
-    assert "You are in" in mail["Subject"]
+    assert "You are invited to" in mail["Subject"]
     assert mail_link(mail) == "https://learn.example.com/login"
 
 
