@@ -17,8 +17,9 @@ from types import MappingProxyType
 from typing import Any
 
 from course.content.fields import SLUG_RE, SLUG_RULE, Reference, SourceFile, describe
+from course.content.item_writing import duplicate_prompts
 from course.content.lessons import parse_lesson
-from course.content.model import Catalog, Course, Item, Module, OutlineItem
+from course.content.model import Catalog, Course, Item, Module, OutlineItem, Quiz
 from course.content.outline import (
     OUTLINE_PATH,
     OutlineDraft,
@@ -126,6 +127,9 @@ def check_content(
             outline.item, set(lessons), {slug: each.kind for slug, each in quiz_files.items()}
         )
     problems += _check_references(files, lessons, quiz_files)
+    warnings += duplicate_prompts(
+        each.item for each in quiz_files.values() if isinstance(each.item, Quiz)
+    )
     if problems or not isinstance(outline.item, OutlineDraft):
         return None, sort_problems(problems + warnings)
     return _assemble(outline.item, lessons, quiz_files), sort_problems(warnings)

@@ -97,6 +97,8 @@ class Quiz:
     minutes: int
     version: str
     path: str
+    # Question id -> the line of its prompt, for checks that look across files.
+    question_lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     def question(self, question_id: str) -> Question | None:
         """Return the question with ``question_id``, or None."""

@@ -15,6 +15,7 @@ from course.content.fields import (
     read_number,
     read_text,
 )
+from course.content.item_writing import ParsedQuestion, check_item_writing
 from course.content.model import Quiz
 from course.content.question_types import QUESTION_TYPES, Question
 from course.content.yaml_source import YamlMap
@@ -46,10 +47,12 @@ def parse_quiz(raw: YamlMap, source: SourceFile, slug: str, version: str) -> Qui
         max_attempts = read_integer(source, raw, "max_attempts", WHERE, minimum=1)
     shuffle = read_boolean(source, raw, "shuffle", WHERE, default=False)
     minutes = read_integer(source, raw, "minutes", WHERE, minimum=1)
-    questions = _parse_questions(source, raw)
+    parsed = _parse_questions(source, raw)
+    questions = tuple(each.question for each in parsed)
 
     if len(source.problems) > problems_before or title is None or not questions:
         return None
+    check_item_writing(source, parsed, raw)
     return Quiz(
         slug=slug,
         title=title,
@@ -62,10 +65,11 @@ def parse_quiz(raw: YamlMap, source: SourceFile, slug: str, version: str) -> Qui
         minutes=minutes or len(questions),  # about a minute a question
         version=version,
         path=source.path,
+        question_lines={each.question.id: each.raw.line_of("prompt") for each in parsed},
     )
 
 
-def _parse_questions(source: SourceFile, raw: YamlMap) -> tuple[Question, ...]:
+def _parse_questions(source: SourceFile, raw: YamlMap) -> tuple[ParsedQuestion, ...]:
     questions_list = read_list(source, raw, "questions", WHERE)
     if questions_list is None:
         return ()
@@ -73,7 +77,7 @@ def _parse_questions(source: SourceFile, raw: YamlMap) -> tuple[Question, ...]:
     for position, question_raw in mapping_items(source, questions_list, "'questions'"):
         question = _parse_question(source, question_raw, position, seen_ids)
         if question is not None:
-            questions.append(question)
+            questions.append(ParsedQuestion(question, question_raw))
     return tuple(questions)
 
 

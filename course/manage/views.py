@@ -162,6 +162,7 @@ def learner(cohort_id: int, user_id: int):
         progress=progress_for_learner(session, catalog, user_id),
         attempts=records.attempts,
         runs=records.runs,
+        ungraded=records.ungraded,
     )
 
 

@@ -80,7 +80,9 @@ def submit_attempt(
             )
         )
     attempt.points = earned
-    attempt.score = earned / quiz.total_points if quiz.total_points else 0.0
+    # A quiz worth no points (reflections only) has nothing to miss: submitting it is
+    # all it asks, so it scores in full and passes, and counts as done.
+    attempt.score = earned / quiz.total_points if quiz.total_points else 1.0
     attempt.is_passed = is_passing(attempt.score, quiz.pass_mark)
     session.add(attempt)
     session.flush()

@@ -145,7 +145,7 @@ RULES = {
         QUIZ,
         "type: essay",
         "unknown question type 'essay' in question 'is-accountable'; the known types are: "
-        "classify, multiple, single, true_false",
+        "classify, multiple, reflection, single, true_false",
         edit(QUIZ, "type: true_false", "type: essay"),
     ),
     "pass_mark within 0 to 100": Rule(

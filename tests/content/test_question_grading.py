@@ -28,8 +28,8 @@ def grade(question: Question, answer) -> Grade:
     return question.grade(answer)
 
 
-def test_registry_has_the_four_types():
-    assert sorted(QUESTION_TYPES) == ["classify", "multiple", "single", "true_false"]
+def test_registry_has_the_five_types():
+    assert sorted(QUESTION_TYPES) == ["classify", "multiple", "reflection", "single", "true_false"]
     assert all(name == question_type.type for name, question_type in QUESTION_TYPES.items())
 
 

@@ -1,0 +1,1 @@
+"""Tests for assessments: reflections, item-writing checks, objectives, draws, versions."""
