@@ -16,6 +16,7 @@ from course.db import new_session, utcnow
 from course.manage.cohorts import join_cohort, remove_member
 from course.manage.models import Cohort
 from course.manage.tokens import issue_password_tokens
+from course.progress.calendar import renew_feed_token
 from course.progress.certificates import issue_certificate
 from tests.conftest import RIGHT, post_form
 
@@ -56,6 +57,10 @@ ROUTES = [
     ("GET", "/certificate", None, expect(302, 200, 200, 200)),
     ("POST", "/certificate", {}, expect(302, 302, 302, 302)),
     ("GET", "/certificates/{certificate}", None, expect(200, 200, 200, 200)),
+    # A calendar feed is read by a calendar app, signed in or not: its address is the key.
+    ("GET", "/calendar/{calendar}.ics", None, expect(200, 200, 200, 200)),
+    ("GET", "/calendar/" + "A" * 43 + ".ics", None, expect(404, 404, 404, 404)),
+    ("POST", "/calendar/renew", {}, expect(302, 302, 302, 302)),
     ("GET", "/certificates/AAAA-BBBB-CCCC", None, expect(404, 404, 404, 404)),
     ("GET", "/manage/", None, expect(302, 403, 200, 200)),
     ("GET", "/manage/cohorts/new", None, expect(302, 403, 200, 200)),
@@ -144,6 +149,7 @@ def world(app, make_user, make_cohort, activity, password_hash):
             completed_at=utcnow(),
             now=utcnow(),
         ).code
+        calendar = renew_feed_token(session, app.secret_key, member.id, utcnow())
         session.commit()
     ids = {
         "cohort": cohort.id,
@@ -156,6 +162,7 @@ def world(app, make_user, make_cohort, activity, password_hash):
         "attempt": attempt,
         "run": run,
         "certificate": certificate,
+        "calendar": calendar,
     }
     users = {"learner": classmate, "other manager": other, "manager": manager, "admin": admin}
     return World(users, ids)
@@ -194,6 +201,7 @@ PLACEHOLDERS = {
     "attempt": 5,
     "run": 6,
     "certificate": "AAAA-BBBB-CCCC",
+    "calendar": "c",
 }
 
 

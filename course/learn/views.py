@@ -11,6 +11,7 @@ from course.content import get_catalog
 from course.content.model import Catalog, Lesson, OutlineItem, Quiz, Scenario
 from course.db import begin_write, get_session, utcnow
 from course.learn.navigation import item_url, neighbours
+from course.manage.deadlines import due_dates_for_learner
 from course.progress.certificates import issue_if_complete
 from course.progress.lessons import complete_lesson, is_worth_recording, record_lesson_opened
 from course.progress.state import LearnerProgress, progress_for_learner
@@ -58,10 +59,17 @@ def open_item(kind: str, slug: str) -> OpenedItem:
 def outline():
     """Show the course outline and, for a learner, where they stand."""
     catalog = get_catalog()
-    progress = None
+    progress, due_dates = None, ()
     if current_user.is_authenticated:
         progress = progress_for_learner(get_session(), catalog, current_user.id)
-    return render_template("learn/outline.html", catalog=catalog, progress=progress)
+        due_dates = due_dates_for_learner(get_session(), current_user.id)
+    return render_template(
+        "learn/outline.html",
+        catalog=catalog,
+        progress=progress,
+        due_dates=due_dates,
+        today=utcnow().date(),
+    )
 
 
 @bp.get("/lessons/<slug>")

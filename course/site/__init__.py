@@ -15,7 +15,7 @@ from werkzeug.routing import IntegerConverter
 
 from course.db import get_session
 from course.extensions import limits_store
-from course.site import addresses
+from course.site import addresses, formats
 
 bp = Blueprint("site", __name__)
 log = logging.getLogger("course")
@@ -200,6 +200,7 @@ def _handle_unexpected(error: Exception):
 def init_app(app: Flask) -> None:
     """Register headers, error pages, versioned static addresses and ``/healthz``."""
     addresses.init_app(app)
+    app.jinja_env.filters.update(day=formats.day, points=formats.points)
     app.config["SEND_FILE_MAX_AGE_DEFAULT"] = 365 * 24 * 3600  # static addresses carry a hash
     app.url_map.converters["id"] = RecordIdConverter
     app.register_blueprint(bp)
