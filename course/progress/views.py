@@ -11,6 +11,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_login import current_user, login_required
@@ -31,6 +32,20 @@ from course.progress.models import QuizAttempt, ScenarioRun
 from course.progress.state import progress_for_learner
 
 bp = Blueprint("progress", __name__)
+
+# Once earned, a certificate is never taken back: the signed-in session remembers it,
+# so the header's link costs no query on every page (sign-in and sign-out clear it).
+HAS_CERTIFICATE_KEY = "has_certificate"
+
+
+def has_certificate() -> bool:
+    """Tell whether the signed-in person has earned their certificate."""
+    if session.get(HAS_CERTIFICATE_KEY):
+        return True
+    if certificate_of(get_session(), current_user.id) is None:
+        return False
+    session[HAS_CERTIFICATE_KEY] = True
+    return True
 
 
 @bp.get("/progress")
