@@ -3,8 +3,10 @@ the course contents beside each item, the first paragraph on the first screen, "
 complete and continue", the finish, due dates and the calendar feed, tables on a phone.
 """
 
+import os
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import icalendar
 import pytest
@@ -36,12 +38,23 @@ def screen(request, browser, live_server):
     context.close()
 
 
+@pytest.fixture
+def shoot(tmp_path):
+    """Save a full-page screenshot to look at (in TEST_SCREENSHOTS, if set)."""
+    folder = Path(os.environ.get("TEST_SCREENSHOTS") or tmp_path)
+
+    def shoot(page, name: str) -> None:
+        page.screenshot(path=folder / f"{name}-{page.screen_name}.png", full_page=True)
+
+    return shoot
+
+
 def fits_the_screen(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def contents_nav(page):
-    """The course contents as this screen shows them: beside the page, or opened from its summary."""
+    """The course contents as this screen shows them: beside the page, or unfolded."""
     if page.screen_name == "phone":
         assert page.get_by_role("navigation", name="Course contents").count() == 0  # folded away
         page.locator("summary", has_text="Course contents").click()
@@ -94,7 +107,7 @@ def test_every_item_page_shows_the_course_contents(screen, check_a11y):
         assert nav_box["y"] < text_box["y"] + 200
 
 
-def test_a_lessons_first_paragraph_is_on_the_first_screen(screen, check_a11y):
+def test_a_lessons_first_paragraph_is_on_the_first_screen(screen, check_a11y, shoot):
     page = screen
     register(page)
     page.goto("/lessons/welcome")
@@ -107,7 +120,7 @@ def test_a_lessons_first_paragraph_is_on_the_first_screen(screen, check_a11y):
     assert page.get_by_text("Tell the two roles apart").is_visible()
     assert fits_the_screen(page)
     check_a11y(page)
-    page.screenshot(path=f"/tmp/shots-learner/lesson-{page.screen_name}.png", full_page=True)
+    shoot(page, "lesson")
 
 
 def test_mark_as_complete_and_continue_or_only_move_on(screen, check_a11y):
@@ -133,7 +146,7 @@ def test_mark_as_complete_and_continue_or_only_move_on(screen, check_a11y):
     assert page.get_by_role("button", name=re.compile("^Mark as complete")).count() == 0
 
 
-def test_the_request_that_finishes_the_course_shows_the_certificate(screen, check_a11y):
+def test_the_request_that_finishes_the_course_shows_the_certificate(screen, check_a11y, shoot):
     page = screen
     register(page, name="Robin Finisher")
     assert page.get_by_role("link", name="Certificate", exact=True).count() == 0
@@ -152,7 +165,7 @@ def test_the_request_that_finishes_the_course_shows_the_certificate(screen, chec
     assert page.get_by_role("heading", name="Robin Finisher").is_visible()
     assert fits_the_screen(page)
     check_a11y(page)
-    page.screenshot(path=f"/tmp/shots-learner/finish-{page.screen_name}.png", full_page=True)
+    shoot(page, "finish")
     # From now on the header leads to it.
     page.goto("/")
     header = page.get_by_role("navigation", name="Main")
@@ -162,7 +175,7 @@ def test_the_request_that_finishes_the_course_shows_the_certificate(screen, chec
     assert page.get_by_text("This certificate is genuine").is_visible()
 
 
-def test_due_date_on_outline_and_progress_and_in_the_calendar(screen, live_app, check_a11y):
+def test_due_date_on_outline_and_progress_and_in_the_calendar(screen, live_app, check_a11y, shoot):
     page = screen
     register(page, email="dana@example.com")
     due = put_in_cohort(live_app, "dana@example.com", due_in_days=9)
@@ -171,12 +184,12 @@ def test_due_date_on_outline_and_progress_and_in_the_calendar(screen, live_app, 
     assert page.get_by_text("Autumn starters").is_visible()
     assert fits_the_screen(page)
     check_a11y(page)
-    page.screenshot(path=f"/tmp/shots-learner/outline-{page.screen_name}.png", full_page=True)
+    shoot(page, "outline")
     page.goto("/progress")
     assert page.get_by_text(f"Due {due}").is_visible()
     assert fits_the_screen(page)
     check_a11y(page)
-    page.screenshot(path=f"/tmp/shots-learner/progress-{page.screen_name}.png", full_page=True)
+    shoot(page, "progress")
     address = page.locator(".calendar-address a").get_attribute("href")
     feed = page.request.get(address)
     assert feed.ok
