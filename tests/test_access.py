@@ -38,6 +38,7 @@ C = "/manage/cohorts/{cohort}"
 ROUTES = [
     ("GET", "/", None, expect(200, 200, 200, 200)),
     ("GET", "/healthz", None, expect(200, 200, 200, 200)),
+    ("GET", "/favicon.ico", None, expect(200, 200, 200, 200)),
     ("GET", "/register", None, expect(200, 302, 302, 302)),
     ("POST", "/register", {}, expect(200, 302, 302, 302)),
     ("GET", "/login", None, expect(200, 302, 302, 302)),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import secrets
+from pathlib import Path
 
 from flask import Blueprint, Flask, abort, current_app, g, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
@@ -49,6 +50,17 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "object-src 'none'",
     )
 )
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Serve the site's icon where browsers and feed readers look for it without a link."""
+    icon = Path(current_app.static_folder, "favicon.ico").read_bytes()  # 4 kB
+    response = make_response(icon)
+    response.mimetype = "image/vnd.microsoft.icon"
+    response.cache_control.public = True
+    response.cache_control.max_age = 24 * 3600
+    return response
 
 
 @bp.get("/healthz")

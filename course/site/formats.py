@@ -10,8 +10,15 @@ def day(value: date) -> str:
     return f"{value.day} {value:%b %Y}"
 
 
-def points(value: float) -> str:
-    """Write a score in points: ``1 point``, ``8 points``, ``2.5 points``, ``0.33 points``."""
-    number = round(float(value), 2)
-    text = f"{number:g}" if number != int(number) else str(int(number))
-    return f"{text} point" if number == 1 else f"{text} points"
+def number(value: float) -> str:
+    """Write a number of points without a needless decimal: ``1``, ``2.5``, ``0.33``."""
+    return f"{float(value):.2f}".rstrip("0").rstrip(".")
+
+
+def points(value: float, of: float | None = None) -> str:
+    """Write a score in points: ``1 point``, ``8 points``, ``2.5 of 4 points``."""
+    total = value if of is None else of
+    unit = "point" if round(float(total), 2) == 1 else "points"
+    if of is None:
+        return f"{number(value)} {unit}"
+    return f"{number(value)} of {number(of)} {unit}"

@@ -236,3 +236,15 @@ def test_favicon_and_description(page):
     page.goto("/")
     assert page.locator('link[rel="icon"]').count() == 1
     assert page.locator('meta[name="description"]').get_attribute("content")
+
+
+def test_a_printed_lesson_leaves_out_progress_and_navigation(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    register(page)
+    page.goto("/lessons/welcome")
+    page.emulate_media(media="print")
+    assert page.get_by_text("Welcome to the fixture course.").is_visible()
+    for hidden in (".contents-aside", ".item-nav", ".site-header", ".lesson-end"):
+        assert not page.locator(hidden).is_visible(), hidden
+    context.close()

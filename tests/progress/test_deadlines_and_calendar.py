@@ -129,5 +129,20 @@ def test_points_read_as_words(value, written):
     assert points(value) == written
 
 
+def test_points_of_a_total():
+    assert points(0.5, of=1.0) == "0.5 of 1 point"
+    assert points(3.0, of=8.0) == "3 of 8 points"
+    assert points(1 / 3, of=2) == "0.33 of 2 points"
+
+
+def test_attempt_review_prints_points_without_a_needless_decimal(client, learner, activity):
+    from tests.conftest import RIGHT
+
+    attempt_id = activity.quiz(learner, RIGHT)
+    page = client.get(f"/quizzes/fixture-quiz/attempts/{attempt_id}").text
+    assert ".0 point" not in page
+    assert re.search(r"\b\d+ of \d+ points\)", page)
+
+
 def test_dates_read_the_same_everywhere():
     assert day(date(2026, 12, 5)) == "5 Dec 2026"
