@@ -17,6 +17,7 @@ from course.db import new_session, utcnow
 from course.manage.cohorts import accept_invitation, invite_to_cohort, remove_member
 from course.manage.models import Cohort, CohortMember
 from course.manage.tokens import issue_password_tokens
+from course.progress.calendar import renew_feed_token
 from course.progress.certificates import issue_certificate
 from tests.conftest import RIGHT, post_form
 
@@ -38,6 +39,7 @@ C = "/manage/cohorts/{cohort}"
 ROUTES = [
     ("GET", "/", None, expect(200, 200, 200, 200)),
     ("GET", "/healthz", None, expect(200, 200, 200, 200)),
+    ("GET", "/favicon.ico", None, expect(200, 200, 200, 200)),
     ("GET", "/register", None, expect(200, 302, 302, 302)),
     ("POST", "/register", {}, expect(200, 302, 302, 302)),
     ("GET", "/login", None, expect(200, 302, 302, 302)),
@@ -57,6 +59,10 @@ ROUTES = [
     ("GET", "/certificate", None, expect(302, 200, 200, 200)),
     ("POST", "/certificate", {}, expect(302, 302, 302, 302)),
     ("GET", "/certificates/{certificate}", None, expect(200, 200, 200, 200)),
+    # A calendar feed is read by a calendar app, signed in or not: its address is the key.
+    ("GET", "/calendar/{calendar}.ics", None, expect(200, 200, 200, 200)),
+    ("GET", "/calendar/" + "A" * 43 + ".ics", None, expect(404, 404, 404, 404)),
+    ("POST", "/calendar/renew", {}, expect(302, 302, 302, 302)),
     ("GET", "/certificates/AAAA-BBBB-CCCC", None, expect(404, 404, 404, 404)),
     ("GET", "/manage/", None, expect(302, 403, 200, 200)),
     ("GET", "/manage/cohorts/new", None, expect(302, 403, 200, 200)),
@@ -172,6 +178,7 @@ def world(app, make_user, make_cohort, activity, password_hash):
             completed_at=utcnow(),
             now=utcnow(),
         ).code
+        calendar = renew_feed_token(session, app.secret_key, member.id, utcnow())
         session.commit()
     ids = {
         "cohort": cohort.id,
@@ -186,6 +193,7 @@ def world(app, make_user, make_cohort, activity, password_hash):
         "attempt": attempt,
         "run": run,
         "certificate": certificate,
+        "calendar": calendar,
     }
     users = {"learner": classmate, "other manager": other, "manager": manager, "admin": admin}
     return World(users, ids)
@@ -226,6 +234,7 @@ PLACEHOLDERS = {
     "attempt": 5,
     "run": 6,
     "certificate": "AAAA-BBBB-CCCC",
+    "calendar": "c",
 }
 
 

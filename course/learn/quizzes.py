@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from course.content.question_types import AnswerError
 from course.db import get_session, utcnow
-from course.learn.navigation import neighbours
+from course.learn.navigation import course_contents, neighbours
 from course.learn.quiz_form import build_quiz_form, read_answers
 from course.learn.views import bp, load_item, open_item
 from course.manage.permissions import can_view_learner
@@ -94,8 +94,9 @@ def quiz(slug: str):
                     started_at=started_at.astimezone(UTC),
                     now=now,
                 )
+                issued = None
                 if attempt.is_passed:
-                    issue_if_complete(
+                    issued = issue_if_complete(
                         session,
                         catalog,
                         user_id=current_user.id,
@@ -109,6 +110,9 @@ def quiz(slug: str):
                 session.rollback()
                 flash("That attempt was already recorded.", "info")
                 return redirect(url_for("learn.quiz", slug=slug))
+            if issued is not None:  # this attempt completed the course
+                flash(f"You passed “{outline_item.title}”.", "success")
+                return redirect(url_for("progress.certificate"))
             return redirect(url_for("learn.attempt", slug=slug, attempt_id=attempt.id))
         status_code = 422
     elif not is_out_of_attempts:
@@ -128,6 +132,7 @@ def quiz(slug: str):
             is_out_of_attempts=is_out_of_attempts,
             previous_item=previous_item,
             next_item=next_item,
+            contents=course_contents(catalog, opened.progress, outline_item),
         ),
         status_code,
     )

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from course.content.model import Choice, Scenario, Step
 from course.db import get_session, utcnow
-from course.learn.navigation import neighbours
+from course.learn.navigation import course_contents, neighbours
 from course.learn.views import bp, load_item, open_item
 from course.manage.permissions import can_view_learner
 from course.progress.certificates import issue_if_complete
@@ -52,6 +52,7 @@ def scenario(slug: str):
         "runs": runs,
         "previous_item": previous_item,
         "next_item": next_item,
+        "contents": course_contents(catalog, opened.progress, outline_item),
     }
     if current is not None:
         step = scenario.steps[current.current_step]
@@ -115,8 +116,9 @@ def choose_in_scenario(slug: str):
             choice_id=choice_id,
             now=now,
         )
+        issued = None
         if run.is_passed:  # this choice ended the run at or above the pass mark
-            issue_if_complete(
+            issued = issue_if_complete(
                 session, catalog, user_id=current_user.id, learner_name=current_user.name, now=now
             )
         session.commit()
@@ -128,6 +130,9 @@ def choose_in_scenario(slug: str):
         session.rollback()
         flash("That step was already answered. Here is where you are now.", "warning")
         return redirect(url_for("learn.scenario", slug=slug))
+    if issued is not None:  # this choice completed the course
+        flash(f"You passed “{scenario.title}”.", "success")
+        return redirect(url_for("progress.certificate"))
     if run.is_finished:
         return redirect(url_for("learn.scenario_run", slug=slug, run_id=run.id))
     return redirect(url_for("learn.scenario", slug=slug))

@@ -10,7 +10,8 @@ from flask_login import current_user, login_required
 from course.content import get_catalog
 from course.content.model import Catalog, Lesson, OutlineItem, Quiz, Scenario
 from course.db import begin_write, get_session, utcnow
-from course.learn.navigation import item_url, neighbours
+from course.learn.navigation import course_contents, item_url, neighbours
+from course.manage.deadlines import due_dates_for_learner
 from course.progress.certificates import issue_if_complete
 from course.progress.lessons import complete_lesson, is_worth_recording, record_lesson_opened
 from course.progress.state import LearnerProgress, progress_for_learner
@@ -58,10 +59,17 @@ def open_item(kind: str, slug: str) -> OpenedItem:
 def outline():
     """Show the course outline and, for a learner, where they stand."""
     catalog = get_catalog()
-    progress = None
+    progress, due_dates = None, ()
     if current_user.is_authenticated:
         progress = progress_for_learner(get_session(), catalog, current_user.id)
-    return render_template("learn/outline.html", catalog=catalog, progress=progress)
+        due_dates = due_dates_for_learner(get_session(), current_user.id)
+    return render_template(
+        "learn/outline.html",
+        catalog=catalog,
+        progress=progress,
+        due_dates=due_dates,
+        today=utcnow().date(),
+    )
 
 
 @bp.get("/lessons/<slug>")
@@ -84,7 +92,7 @@ def lesson(slug: str):
         item=outline_item,
         module=catalog.course.modules[outline_item.module_index],
         state=state,
-        progress=opened.progress,
+        contents=course_contents(catalog, opened.progress, outline_item),
         previous_item=previous_item,
         next_item=next_item,
     )
@@ -97,10 +105,12 @@ def complete(slug: str):
     opened = open_item("lesson", slug)
     session, now = get_session(), utcnow()
     complete_lesson(session, current_user.id, slug, now)
-    issue_if_complete(
+    issued = issue_if_complete(
         session, opened.catalog, user_id=current_user.id, learner_name=current_user.name, now=now
     )
     session.commit()
     flash(f"“{opened.outline_item.title}” is complete.", "success")
+    if issued is not None:
+        return redirect(url_for("progress.certificate"))
     _previous, next_item = neighbours(opened.catalog, opened.outline_item)
     return redirect(item_url(next_item) if next_item else url_for("learn.outline"))

@@ -2,9 +2,10 @@
 
 from flask import Flask
 
-from course.progress.views import bp
+from course.progress.views import bp, has_certificate
 
 
 def init_app(app: Flask) -> None:
     """Register the learner's progress and certificate pages."""
     app.register_blueprint(bp)
+    app.jinja_env.globals["has_certificate"] = has_certificate

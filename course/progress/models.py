@@ -162,3 +162,22 @@ class Certificate(Model):
     course_title: Mapped[str] = mapped_column(String(200))
     completed_at: Mapped[datetime] = mapped_column(UTCDateTime())
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class CalendarFeed(Model):
+    """A learner's private calendar feed of due dates, found by a hash of its token.
+
+    The token is derived from the secret key, the learner's id and ``nonce``, so
+    /progress can show the address again while the database keeps only its hash
+    (a copy of the database alone reads nobody's calendar). A new ``nonce`` makes
+    a new address and ends the old one.
+    """
+
+    __tablename__ = "calendar_feed"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    nonce: Mapped[str] = mapped_column(String(32))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

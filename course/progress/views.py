@@ -1,26 +1,65 @@
-"""A learner's own progress page, their certificate, and public verification."""
+"""A learner's own progress page and calendar feed, their certificate, and public verification."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from course.content import get_catalog
-from course.db import get_session, utcnow
+from course.db import begin_write, get_session, utcnow
+from course.manage.deadlines import due_dates_for_learner
+from course.progress.calendar import (
+    current_feed_token,
+    due_dates_calendar,
+    feed_address,
+    feed_owner,
+    renew_feed_token,
+)
 from course.progress.certificates import certificate_of, find_certificate, issue_if_complete
 from course.progress.models import QuizAttempt, ScenarioRun
 from course.progress.state import progress_for_learner
 
 bp = Blueprint("progress", __name__)
 
+# Once earned, a certificate is never taken back: the signed-in session remembers it,
+# so the header's link costs no query on every page (sign-in and sign-out clear it).
+HAS_CERTIFICATE_KEY = "has_certificate"
+
+
+def has_certificate() -> bool:
+    """Tell whether the signed-in person has earned their certificate."""
+    if session.get(HAS_CERTIFICATE_KEY):
+        return True
+    if certificate_of(get_session(), current_user.id) is None:
+        return False
+    session[HAS_CERTIFICATE_KEY] = True
+    return True
+
 
 @bp.get("/progress")
 @login_required
 def my_progress():
-    """Show every item's status, scores and attempts, and what to do next."""
+    """Show what to do next, the due dates, every item's status, scores and attempts."""
     catalog = get_catalog()
     session = get_session()
+    token = current_feed_token(session, current_app.secret_key, current_user.id)
+    if token is None:
+        # The first visit gives the learner their calendar address: a write in a GET.
+        begin_write(session)
+        token = renew_feed_token(session, current_app.secret_key, current_user.id, utcnow())
+        session.commit()
     progress = progress_for_learner(session, catalog, current_user.id)
     attempts = session.scalars(
         select(QuizAttempt)
@@ -42,7 +81,43 @@ def my_progress():
         catalog=catalog,
         progress=progress,
         records_by_item=records_by_item,
+        due_dates=due_dates_for_learner(session, current_user.id),
+        today=utcnow().date(),
+        calendar_address=feed_address(token),
     )
+
+
+@bp.get("/calendar/<token>.ics")
+def calendar_feed(token: str):
+    """Serve a learner's due dates to their calendar app; an unknown address is a 404."""
+    session = get_session()
+    user_id = feed_owner(session, token)
+    if user_id is None:
+        abort(404, "No calendar has that address. Copy the address again from My progress.")
+    body = due_dates_calendar(
+        due_dates_for_learner(session, user_id),
+        course_title=get_catalog().course.title,
+        course_url=url_for("learn.outline", _external=True),
+        uid_domain=request.host.split(":")[0] or "course",
+        now=utcnow(),
+    )
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.post("/calendar/renew")
+@login_required
+def renew_calendar():
+    """Make a new calendar address for the learner; the old one stops working."""
+    session = get_session()
+    renew_feed_token(session, current_app.secret_key, current_user.id, utcnow())
+    session.commit()
+    flash(
+        "Your calendar has a new address. Subscribe to it again: the old one no longer works.",
+        "success",
+    )
+    return redirect(url_for("progress.my_progress", _anchor="calendar"))
 
 
 @bp.get("/certificate")

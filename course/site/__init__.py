@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import secrets
+from pathlib import Path
 
 from flask import Blueprint, Flask, abort, current_app, g, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
@@ -15,7 +16,7 @@ from werkzeug.routing import IntegerConverter
 
 from course.db import get_session
 from course.extensions import limits_store
-from course.site import addresses
+from course.site import addresses, formats
 
 bp = Blueprint("site", __name__)
 log = logging.getLogger("course")
@@ -49,6 +50,17 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "object-src 'none'",
     )
 )
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Serve the site's icon where browsers and feed readers look for it without a link."""
+    icon = Path(current_app.static_folder, "favicon.ico").read_bytes()  # 4 kB
+    response = make_response(icon)
+    response.mimetype = "image/vnd.microsoft.icon"
+    response.cache_control.public = True
+    response.cache_control.max_age = 24 * 3600
+    return response
 
 
 @bp.get("/healthz")
@@ -200,6 +212,7 @@ def _handle_unexpected(error: Exception):
 def init_app(app: Flask) -> None:
     """Register headers, error pages, versioned static addresses and ``/healthz``."""
     addresses.init_app(app)
+    app.jinja_env.filters.update(day=formats.day, points=formats.points)
     app.config["SEND_FILE_MAX_AGE_DEFAULT"] = 365 * 24 * 3600  # static addresses carry a hash
     app.url_map.converters["id"] = RecordIdConverter
     app.register_blueprint(bp)

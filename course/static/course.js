@@ -19,6 +19,11 @@
       });
     });
   });
+  // "Print" buttons (the certificate): without script, the browser's print menu does it.
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () { window.print(); });
+  });
   // A form submits once: a double click must not send it twice.
   document.querySelectorAll("form[data-submit-once]").forEach(function (form) {
     // (Disabling the buttons would drop the pressed button's value from the form.)

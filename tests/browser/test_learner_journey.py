@@ -107,12 +107,14 @@ def test_scenario_each_ending(page, check_a11y):
 
 def test_finish_the_course_and_verify_the_certificate(browser, live_server, page, check_a11y):
     register(page, name="Robin Finisher")
+    take_quiz_right(page, check_a11y)
+    play_best_path(page, check_a11y)
     for slug in ("welcome", "roles"):
         page.goto(f"/lessons/{slug}")
         check_a11y(page)
         page.get_by_role("button", name="Mark as complete").click()
-    take_quiz_right(page, check_a11y)
-    play_best_path(page, check_a11y)
+    # The request that completes the last item leads to the finish.
+    assert page.get_by_role("heading", name="You have completed the course").is_visible()
     page.goto("/progress")
     check_a11y(page)
     page.get_by_role("link", name="See your certificate").click()

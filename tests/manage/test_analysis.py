@@ -179,7 +179,7 @@ def test_scenario_page_shows_shares_and_where_runs_stopped(client, scenario_coho
     page = client.get(f"/manage/cohorts/{scenario_cohort.id}/scenarios/fixture-scenario").text
     assert "4 runs by 3 learners; 1 unfinished." in page
     assert (
-        '<th scope="row">Check the release checklist</th><td>Best</td><td>2.0</td><td>2</td>'
+        '<th scope="row">Check the release checklist</th><td>Best</td><td>2 points</td><td>2</td>'
         "<td>50%</td>" in page
     )
     assert "Best choice here: <strong>Check the release checklist</strong>, chosen in 50%" in page
