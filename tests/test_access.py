@@ -13,7 +13,8 @@ import pytest
 
 from course.auth.models import Role, User
 from course.db import new_session, utcnow
-from course.manage.cohorts import join_cohort, remove_member
+from course.manage.cohorts import join_cohort
+from course.manage.removals import remove_from_cohort
 from course.manage.models import Cohort
 from course.manage.tokens import issue_password_tokens
 from course.progress.certificates import issue_certificate
@@ -77,7 +78,20 @@ ROUTES = [
         expect(302, 403, 404, 200),
     ),
     ("POST", C + "/people/import", "roster", expect(302, 403, 404, 200)),
+    ("GET", C + "/learners/{member}/remove", None, expect(302, 403, 404, 200)),
     ("POST", C + "/learners/{member}/remove", {}, expect(302, 403, 404, 302)),
+    ("GET", C + "/learners/{outsider}/remove", None, expect(302, 403, 404, 404)),
+    ("POST", C + "/removals/{removal}/undo", {}, expect(302, 403, 404, 302)),
+    ("POST", C + "/learners/{member}/attempts/fixture-quiz", {}, expect(302, 403, 404, 302)),
+    ("POST", C + "/learners/{outsider}/attempts/fixture-quiz", {}, expect(302, 403, 404, 404)),
+    ("POST", C + "/learners/{member}/attempts/no-such-quiz", {}, expect(302, 403, 404, 404)),
+    (
+        "POST",
+        C + "/learners/{member}/due-date",
+        {"due-due_on": "2030-01-31"},
+        expect(302, 403, 404, 302),
+    ),
+    ("POST", C + "/learners/{member}/due-date", {"due-due_on": "soon"}, expect(302, 403, 404, 400)),
     ("POST", C + "/learners/{passwordless}/password-link", {}, expect(302, 403, 404, 200)),
     ("POST", C + "/learners/{member}/password-link", {}, expect(302, 403, 404, 403)),
     ("POST", C + "/managers", {"manager-email": "third@example.com"}, expect(302, 403, 404, 302)),
@@ -130,8 +144,11 @@ def world(app, make_user, make_cohort, activity, password_hash):
     with app.app_context(), new_session(write=True) as session:
         join_cohort(session, cohort_id=cohort.id, user_ids=[passwordless_id], now=utcnow())
         # The outsider was in this cohort once: gone, they are no longer the manager's to see.
-        remove_member(session, cohort_id=cohort.id, user_id=outsider.id)
+        removal = remove_from_cohort(
+            session, cohort_id=cohort.id, user_id=outsider.id, removed_by=manager.id, now=utcnow()
+        )
         session.commit()
+        removal_id = removal.id
         code = session.get(Cohort, cohort.id).invite_code
     attempt = activity.quiz(member, RIGHT)
     run = activity.scenario(member, "careful", "ship")
@@ -156,6 +173,7 @@ def world(app, make_user, make_cohort, activity, password_hash):
         "attempt": attempt,
         "run": run,
         "certificate": certificate,
+        "removal": removal_id,
     }
     users = {"learner": classmate, "other manager": other, "manager": manager, "admin": admin}
     return World(users, ids)
@@ -187,6 +205,7 @@ PLACEHOLDERS = {
     "cohort": 1,
     "cohort_manager": 7,
     "member": 2,
+    "removal": 1,
     "outsider": 3,
     "passwordless": 4,
     "code": "c",
