@@ -65,9 +65,7 @@ class LearnerDueDate(Model):
     __tablename__ = "learner_due_date"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    cohort_id: Mapped[int] = mapped_column(
-        ForeignKey("cohort.id", ondelete="CASCADE"), index=True
-    )
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     due_on: Mapped[date]
     set_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
@@ -80,9 +78,7 @@ class CohortRemoval(Model):
     __tablename__ = "cohort_removal"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    cohort_id: Mapped[int] = mapped_column(
-        ForeignKey("cohort.id", ondelete="CASCADE"), index=True
-    )
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     # When they had joined: undoing the removal gives it back, as if it never happened.
     joined_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

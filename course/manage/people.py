@@ -145,9 +145,12 @@ def remove_learner(cohort_id: int, user_id: int):
             undo_days=UNDO_WINDOW.days,
         )
     now = utcnow()
-    if remove_from_cohort(
-        session, cohort_id=cohort.id, user_id=user_id, removed_by=current_user.id, now=now
-    ) is None:
+    if (
+        remove_from_cohort(
+            session, cohort_id=cohort.id, user_id=user_id, removed_by=current_user.id, now=now
+        )
+        is None
+    ):
         abort(404)
     session.commit()
     flash(
