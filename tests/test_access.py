@@ -14,8 +14,8 @@ import pytest
 from course.auth.models import Role, User
 from course.db import new_session, utcnow
 from course.manage.cohorts import join_cohort
-from course.manage.removals import remove_from_cohort
 from course.manage.models import Cohort
+from course.manage.removals import remove_from_cohort
 from course.manage.tokens import issue_password_tokens
 from course.progress.certificates import issue_certificate
 from tests.conftest import RIGHT, post_form

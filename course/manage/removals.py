@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, ScalarSelect, exists, func, select
+from sqlalchemy import ScalarSelect, Select, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
 from course.auth.models import User

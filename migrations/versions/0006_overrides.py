@@ -12,7 +12,6 @@ from alembic import op
 
 import course.db
 
-
 revision: str = "0006_overrides"
 down_revision: str | None = "0003_scenario_state"
 branch_labels: str | Sequence[str] | None = None
