@@ -66,8 +66,11 @@ def cohort_csv(rows: list[LearnerRow], catalog: Catalog) -> str:
     return out.getvalue()
 
 
-def filename(cohort_name: str, today: date) -> str:
-    """Return a download name such as ``spring-hires-progress-2026-03-01.csv``."""
+def filename(cohort_name: str, today: date, shown: str | None = None) -> str:
+    """Return a download name such as ``spring-hires-progress-2026-03-01.csv``.
+
+    A filtered export says which learners it holds: ``spring-hires-at-risk-2026-03-01.csv``.
+    """
     ascii_name = unicodedata.normalize("NFKD", cohort_name).encode("ascii", "ignore").decode()
     stem = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:60] or "cohort"
-    return f"{stem}-progress-{today.isoformat()}.csv"
+    return f"{stem}-{shown or 'progress'}-{today.isoformat()}.csv"

@@ -30,7 +30,29 @@ SHOW = {
     "in-progress": "In progress",
     "completed": "Completed",
     "at-risk": "At risk",
+    "overdue": "Overdue",
 }
+# One compact mark per item state in the matrix, each with its words beside it
+# for screen readers and in the legend: the mark alone never carries the meaning.
+MARKS = {
+    "done": ("✓", "done: completed, passed or finished"),
+    "in progress": ("◐", "in progress"),
+    "attempted": ("↻", "attempted, not passed yet"),
+    "out of attempts": ("✕", "out of attempts, not passed"),
+    "not started": ("○", "not started"),
+    "locked": ("⊘", "locked until earlier items are done"),
+}
+
+
+def mark_of(state: ItemState) -> str:
+    """Return which of MARKS the item's state shows as."""
+    if state.is_locked:
+        return "locked"
+    if state.is_done:
+        return "done"
+    return state.status.value if state.status.value in MARKS else "in progress"
+
+
 SORTS = {"name": "Name", "progress": "Progress", "activity": "Last activity"}
 
 
@@ -81,6 +103,7 @@ class LearnerRow:
     items: tuple[ItemState, ...]  # every outline item's state, in outline order
     flags: tuple[str, ...]  # why the learner is at risk, in words
     due_on: date | None = None  # the learner's own date if a manager set one, else the cohort's
+    is_overdue: bool = False  # unfinished, and their due date has passed
 
     @property
     def stage(self) -> str:
@@ -91,9 +114,6 @@ class LearnerRow:
     @property
     def is_at_risk(self) -> bool:
         return bool(self.flags)
-
-    def is_overdue(self, today: date) -> bool:
-        return not self.is_complete and self.due_on is not None and self.due_on < today
 
 
 @dataclass(frozen=True)
@@ -183,6 +203,7 @@ def learner_row(
         items=progress.items,
         flags=risk_flags(progress, member.joined_at, due_on, today),
         due_on=due_on,
+        is_overdue=not progress.is_complete and due_on is not None and due_on < today,
     )
 
 
@@ -224,7 +245,7 @@ def final_quiz(catalog: Catalog) -> OutlineItem | None:
     return quizzes[-1] if quizzes else None
 
 
-def summarise(rows: list[LearnerRow], catalog: Catalog, today: date) -> Summary:
+def summarise(rows: list[LearnerRow], catalog: Catalog) -> Summary:
     """Return the cohort's headline figures from its rows."""
     final = final_quiz(catalog)
     final_scores = []
@@ -236,7 +257,7 @@ def summarise(rows: list[LearnerRow], catalog: Catalog, today: date) -> Summary:
         completed=sum(row.is_complete for row in rows),
         not_started=sum(not row.is_started for row in rows),
         at_risk=sum(row.is_at_risk for row in rows),
-        overdue=sum(row.is_overdue(today) for row in rows),
+        overdue=sum(row.is_overdue for row in rows),
         average_percent=round(mean(row.percent for row in rows)) if rows else None,
         final_title=final.title if final else None,
         final_average=mean(final_scores) if final_scores else None,
@@ -245,9 +266,11 @@ def summarise(rows: list[LearnerRow], catalog: Catalog, today: date) -> Summary:
 
 
 def select_rows(rows: list[LearnerRow], show: str, sort: str, descending: bool) -> list[LearnerRow]:
-    """Return the rows to show, filtered by stage (or risk) and sorted."""
+    """Return the rows to show, filtered by stage (or risk, or being overdue) and sorted."""
     if show == "at-risk":
         rows = [row for row in rows if row.is_at_risk]
+    elif show == "overdue":
+        rows = [row for row in rows if row.is_overdue]
     elif show in SHOW and show != "all":
         rows = [row for row in rows if row.stage == show]
     by_name = sorted(rows, key=lambda row: (row.name.casefold(), row.user_id))

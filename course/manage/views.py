@@ -25,11 +25,13 @@ from course.manage.dates import format_date
 from course.manage.forms import CohortForm, DueDateForm
 from course.manage.learner import learner_records
 from course.manage.matrix import (
+    MARKS,
     SHOW,
     SORTS,
     MatrixView,
     cohort_rows,
     headlines,
+    mark_of,
     select_rows,
     summarise,
 )
@@ -119,7 +121,7 @@ def cohort(cohort_id: int):
         cohort=cohort,
         catalog=catalog,
         managers=managers_of(session, cohort.id),
-        summary=summarise(rows, catalog, today),
+        summary=summarise(rows, catalog),
         distribution=charts.progress_distribution(rows),
         completions=charts.completions_over_time(rows, first_day, today),
         rows=shown[paging.offset : paging.offset + paging.size],
@@ -132,6 +134,9 @@ def cohort(cohort_id: int):
         sort_options=SORTS,
         invite_url=invite_url(cohort),
         score_text=export.score_text,
+        status_text=export.status_text,
+        marks=MARKS,
+        mark_of=mark_of,
     )
 
 
@@ -275,12 +280,14 @@ def scenario_analysis(cohort_id: int, slug: str):
 @bp.get(COHORT + "/export.csv")
 @manager_required
 def export_csv(cohort_id: int):
-    """Download the cohort's progress, one line per learner, as the page shows it."""
+    """Download the cohort's progress, one line per learner, filtered and sorted as the page."""
     cohort = load_cohort(cohort_id)
     catalog = get_catalog()
     today = utcnow().date()
+    view = MatrixView.from_query(request.args)
     rows = cohort_rows(get_session(), catalog, cohort, today)
-    name = export.filename(cohort.name, today)
+    rows = select_rows(rows, view.show, view.sort, view.descending)
+    name = export.filename(cohort.name, today, None if view.show == "all" else view.show)
     return Response(
         export.cohort_csv(rows, catalog),
         mimetype="text/csv",
