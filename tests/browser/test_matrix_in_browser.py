@@ -3,6 +3,7 @@
 Also the learner's page with its overrides and the confirm page before a removal.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -20,7 +21,14 @@ from tests.conftest import RIGHT, WRONG
 pytestmark = pytest.mark.browser
 
 PASSWORD = "a manager's long passphrase"
-SHOTS = Path("/tmp/shots-overrides")
+
+
+@pytest.fixture
+def shots(tmp_path) -> Path:
+    """Where screenshots go: TEST_SHOTS_DIR to keep and look at them, else a temporary folder."""
+    folder = Path(os.environ.get("TEST_SHOTS_DIR") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 @pytest.fixture
@@ -92,8 +100,7 @@ def sign_in(page):
     page.get_by_role("button", name="Sign in").click()
 
 
-def test_the_matrix_reads_at_a_glance_at_1280_and_375(page, cohort_id, check_a11y):
-    SHOTS.mkdir(exist_ok=True)
+def test_the_matrix_reads_at_a_glance_at_1280_and_375(page, cohort_id, check_a11y, shots):
     sign_in(page)
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(f"/manage/cohorts/{cohort_id}#matrix")
@@ -104,7 +111,7 @@ def test_the_matrix_reads_at_a_glance_at_1280_and_375(page, cohort_id, check_a11
     quiz_head = page.locator("table.matrix thead th[title='3. Fixture Quiz']")
     assert quiz_head.locator("[aria-hidden=true]").inner_text() == "3"
     assert page.get_by_role("columnheader", name="Fixture Quiz").count() == 1
-    page.locator("#matrix").screenshot(path=str(SHOTS / "matrix-1280.png"))
+    page.locator("#matrix").screenshot(path=str(shots / "matrix-1280.png"))
 
     # Scrolled sideways, the learner and their flags stay where they were.
     region = page.get_by_role("region", name="Progress matrix, scrolls sideways")
@@ -127,11 +134,11 @@ def test_the_matrix_reads_at_a_glance_at_1280_and_375(page, cohort_id, check_a11
     check_a11y(page)
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     assert region.evaluate("element => element.scrollWidth > element.clientWidth")
-    page.locator("#matrix").screenshot(path=str(SHOTS / "matrix-375.png"))
-    page.screenshot(path=str(SHOTS / "cohort-375-top.png"))
+    page.locator("#matrix").screenshot(path=str(shots / "matrix-375.png"))
+    page.screenshot(path=str(shots / "cohort-375-top.png"))
 
 
-def test_overrides_and_removal_pages_pass_axe(page, live_app, cohort_id, check_a11y):
+def test_overrides_and_removal_pages_pass_axe(page, cohort_id, check_a11y, shots):
     sign_in(page)
     page.goto(f"/manage/cohorts/{cohort_id}")
     page.get_by_role("link", name="Cy Stuck").click()
@@ -144,7 +151,7 @@ def test_overrides_and_removal_pages_pass_axe(page, live_app, cohort_id, check_a
     assert page.get_by_text("Cy Stuck is now due").is_visible()
     assert page.get_by_text("Mona Manager gave another attempt at Fixture Quiz").is_visible()
     check_a11y(page)
-    page.screenshot(path=str(SHOTS / "learner-1280.png"), full_page=True)
+    page.screenshot(path=str(shots / "learner-1280.png"), full_page=True)
 
     page.goto(f"/manage/cohorts/{cohort_id}/people")
     page.get_by_role("link", name="Remove Bo Behind").click()
