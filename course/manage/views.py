@@ -172,7 +172,6 @@ def _learner_page(cohort: Cohort, person: User, status: int = 200, due_date_form
     session = get_session()
     catalog = get_catalog()
     records = learner_records(session, person.id)
-    today = utcnow().date()
     return (
         render_template(
             "manage/learner.html",
@@ -183,8 +182,7 @@ def _learner_page(cohort: Cohort, person: User, status: int = 200, due_date_form
             attempts=records.attempts,
             runs=records.runs,
             due_on=due_date_for(session, person.id, cohort),
-            today=today,
-            due_date_form=due_date_form or DueDateForm(prefix="due", today=today),
+            due_date_form=due_date_form or DueDateForm(prefix="due", today=utcnow().date()),
             history=override_history(
                 session,
                 cohort=cohort,
