@@ -14,8 +14,9 @@ import pytest
 
 from course.auth.models import Role, User
 from course.db import new_session, utcnow
-from course.manage.cohorts import accept_invitation, invite_to_cohort, remove_member
+from course.manage.cohorts import accept_invitation, invite_to_cohort
 from course.manage.models import Cohort, CohortMember
+from course.manage.removals import remove_from_cohort
 from course.manage.tokens import issue_password_tokens
 from course.progress.calendar import renew_feed_token
 from course.progress.certificates import issue_certificate
@@ -87,7 +88,20 @@ ROUTES = [
         expect(302, 403, 404, 200),
     ),
     ("POST", C + "/people/import", "roster", expect(302, 403, 404, 200)),
+    ("GET", C + "/learners/{member}/remove", None, expect(302, 403, 404, 200)),
     ("POST", C + "/learners/{member}/remove", {}, expect(302, 403, 404, 302)),
+    ("GET", C + "/learners/{outsider}/remove", None, expect(302, 403, 404, 404)),
+    ("POST", C + "/removals/{removal}/undo", {}, expect(302, 403, 404, 302)),
+    ("POST", C + "/learners/{member}/attempts/fixture-quiz", {}, expect(302, 403, 404, 302)),
+    ("POST", C + "/learners/{outsider}/attempts/fixture-quiz", {}, expect(302, 403, 404, 404)),
+    ("POST", C + "/learners/{member}/attempts/no-such-quiz", {}, expect(302, 403, 404, 404)),
+    (
+        "POST",
+        C + "/learners/{member}/due-date",
+        {"due-due_on": "2030-01-31"},
+        expect(302, 403, 404, 302),
+    ),
+    ("POST", C + "/learners/{member}/due-date", {"due-due_on": "soon"}, expect(302, 403, 404, 400)),
     ("POST", C + "/learners/{passwordless}/password-link", {}, expect(302, 403, 404, 200)),
     ("POST", C + "/learners/{member}/password-link", {}, expect(302, 403, 404, 403)),
     ("POST", C + "/learners/{invitee}/password-link", {}, expect(302, 403, 404, 404)),
@@ -154,7 +168,9 @@ def world(app, make_user, make_cohort, activity, password_hash):
         token = issue_password_tokens(session, [passwordless.id], utcnow())[passwordless.id]
         passwordless_id = passwordless.id
         # The outsider was in this cohort once: gone, they are no longer the manager's to see.
-        remove_member(session, cohort_id=cohort.id, user_id=outsider.id)
+        removal = remove_from_cohort(
+            session, cohort_id=cohort.id, user_id=outsider.id, removed_by=manager.id, now=utcnow()
+        )
         invite_to_cohort(
             session, cohort_id=cohort.id, user_ids=[invitee.id], invited_by=manager.id, now=utcnow()
         )
@@ -166,6 +182,7 @@ def world(app, make_user, make_cohort, activity, password_hash):
             now=utcnow(),
         )
         session.commit()
+        removal_id = removal.id
         code = session.get(Cohort, cohort.id).invite_code
     attempt = activity.quiz(member, RIGHT)
     run = activity.scenario(member, "careful", "ship")
@@ -194,6 +211,7 @@ def world(app, make_user, make_cohort, activity, password_hash):
         "run": run,
         "certificate": certificate,
         "calendar": calendar,
+        "removal": removal_id,
     }
     users = {"learner": classmate, "other manager": other, "manager": manager, "admin": admin}
     return World(users, ids)
@@ -225,6 +243,7 @@ PLACEHOLDERS = {
     "cohort": 1,
     "cohort_manager": 7,
     "member": 2,
+    "removal": 1,
     "outsider": 3,
     "invitee": 8,
     "other_cohort": 9,

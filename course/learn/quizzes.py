@@ -14,6 +14,7 @@ from course.db import get_session, utcnow
 from course.learn.navigation import course_contents, neighbours
 from course.learn.quiz_form import build_quiz_form, read_answers
 from course.learn.views import bp, load_item, open_item
+from course.manage.overrides import learner_due_on
 from course.manage.permissions import can_view_learner
 from course.progress.certificates import issue_if_complete
 from course.progress.models import QuizAttempt
@@ -62,7 +63,9 @@ def quiz(slug: str):
     session = get_session()
     attempts = submitted_attempts(session, current_user.id, slug)
     number = len(attempts) + 1
-    is_out_of_attempts = quiz.max_attempts is not None and number > quiz.max_attempts
+    # The learner's own limit: the quiz's, and the attempts their manager granted.
+    limit = state.max_attempts
+    is_out_of_attempts = limit is not None and number > limit
     status_code = 200
     form = None
     missing: list[str] = []
@@ -130,6 +133,9 @@ def quiz(slug: str):
             number=number,
             attempts=attempts,
             is_out_of_attempts=is_out_of_attempts,
+            limit=limit,
+            due_on=learner_due_on(session, current_user.id),
+            granted=(limit - quiz.max_attempts) if limit is not None else 0,
             previous_item=previous_item,
             next_item=next_item,
             contents=course_contents(catalog, opened.progress, outline_item),

@@ -40,7 +40,7 @@ def header(catalog: Catalog) -> list[str]:
     return columns
 
 
-def record(row: LearnerRow, due_on: date | None) -> list[str]:
+def record(row: LearnerRow) -> list[str]:
     """Return one learner's CSV fields."""
     # Only the people's own words can start like a formula: the rest is ours.
     fields = [
@@ -48,7 +48,7 @@ def record(row: LearnerRow, due_on: date | None) -> list[str]:
         safe_cell(row.email),
         str(row.percent),
         "yes" if row.is_complete else "no",
-        due_on.isoformat() if due_on else "",
+        row.due_on.isoformat() if row.due_on else "",
         row.last_activity_at.date().isoformat() if row.last_activity_at else "",
     ]
     for state in row.items:
@@ -56,18 +56,21 @@ def record(row: LearnerRow, due_on: date | None) -> list[str]:
     return fields
 
 
-def cohort_csv(rows: list[LearnerRow], catalog: Catalog, due_on: date | None) -> str:
+def cohort_csv(rows: list[LearnerRow], catalog: Catalog) -> str:
     """Return the CSV text: a header, then one line per learner."""
     out = io.StringIO()
     out.write("\ufeff")  # a byte order mark, so spreadsheets read the file as UTF-8
     writer = csv.writer(out)
     writer.writerow([safe_cell(cell) for cell in header(catalog)])
-    writer.writerows(record(row, due_on) for row in rows)
+    writer.writerows(record(row) for row in rows)
     return out.getvalue()
 
 
-def filename(cohort_name: str, today: date) -> str:
-    """Return a download name such as ``spring-hires-progress-2026-03-01.csv``."""
+def filename(cohort_name: str, today: date, shown: str | None = None) -> str:
+    """Return a download name such as ``spring-hires-progress-2026-03-01.csv``.
+
+    A filtered export says which learners it holds: ``spring-hires-at-risk-2026-03-01.csv``.
+    """
     ascii_name = unicodedata.normalize("NFKD", cohort_name).encode("ascii", "ignore").decode()
     stem = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:60] or "cohort"
-    return f"{stem}-progress-{today.isoformat()}.csv"
+    return f"{stem}-{shown or 'progress'}-{today.isoformat()}.csv"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, EmailField, PasswordField, StringField, SubmitField, TextAreaField
@@ -21,6 +23,19 @@ class CohortForm(FlaskForm):
     def validate_due_on(self, field):
         if field.data and self.starts_on.data and field.data < self.starts_on.data:
             raise ValidationError("The due date comes before the start date.")
+
+
+class DueDateForm(FlaskForm):
+    due_on = DateField("New due date", validators=[DataRequired("Choose a date.")])
+    submit = SubmitField("Extend due date")
+
+    def __init__(self, *args, today: date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def validate_due_on(self, field):
+        if self.today is not None and field.data < self.today:
+            raise ValidationError("Choose today or a later date.")
 
 
 class AddLearnersForm(FlaskForm):

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from course.content.model import Catalog, OutlineItem
 from course.manage.cohorts import Member, members_of
 from course.manage.models import Cohort, CohortMember
+from course.manage.overrides import own_due_dates
 from course.manage.paging import requested_page
 from course.progress.state import LearnerProgress, progress_for_learners
 from course.progress.status import ItemState
@@ -29,7 +30,29 @@ SHOW = {
     "in-progress": "In progress",
     "completed": "Completed",
     "at-risk": "At risk",
+    "overdue": "Overdue",
 }
+# One compact mark per item state in the matrix, each with its words beside it
+# for screen readers and in the legend: the mark alone never carries the meaning.
+MARKS = {
+    "done": ("✓", "done: completed, passed or finished"),
+    "in progress": ("◐", "in progress"),
+    "attempted": ("↻", "attempted, not passed yet"),
+    "out of attempts": ("✕", "out of attempts, not passed"),
+    "not started": ("○", "not started"),
+    "locked": ("⊘", "locked until earlier items are done"),
+}
+
+
+def mark_of(state: ItemState) -> str:
+    """Return which of MARKS the item's state shows as."""
+    if state.is_locked:
+        return "locked"
+    if state.is_done:
+        return "done"
+    return state.status.value if state.status.value in MARKS else "in progress"
+
+
 SORTS = {"name": "Name", "progress": "Progress", "activity": "Last activity"}
 
 
@@ -79,6 +102,8 @@ class LearnerRow:
     last_activity_at: datetime | None
     items: tuple[ItemState, ...]  # every outline item's state, in outline order
     flags: tuple[str, ...]  # why the learner is at risk, in words
+    due_on: date | None = None  # the learner's own date if a manager set one, else the cohort's
+    is_overdue: bool = False  # unfinished, and their due date has passed
 
     @property
     def stage(self) -> str:
@@ -132,12 +157,14 @@ def headlines(
         members[cohort_id].append(user_id)
     everyone = {user_id for ids in members.values() for user_id in ids}
     progress = progress_for_learners(session, catalog, sorted(everyone)) if everyone else {}
+    own_dates = own_due_dates(session, list(members)) if everyone else {}
     lines = []
     for cohort in cohorts:
-        done = sum(progress[user_id].is_complete for user_id in members[cohort.id])
-        is_past_due = cohort.due_on is not None and cohort.due_on < today
+        unfinished = [uid for uid in members[cohort.id] if not progress[uid].is_complete]
+        due_dates = (own_dates.get((cohort.id, uid), cohort.due_on) for uid in unfinished)
+        overdue = sum(due_on is not None and due_on < today for due_on in due_dates)
         count = len(members[cohort.id])
-        lines.append(Headline(cohort, count, done, count - done if is_past_due else 0))
+        lines.append(Headline(cohort, count, count - len(unfinished), overdue))
     return lines
 
 
@@ -147,8 +174,15 @@ def cohort_rows(
     """Return a row per member of the cohort (not those only invited), by name."""
     members = members_of(session, cohort.id)
     progress = progress_for_learners(session, catalog, [member.user_id for member in members])
+    own_dates = own_due_dates(session, [cohort.id])
     return [
-        learner_row(member, progress[member.user_id], cohort.due_on, today) for member in members
+        learner_row(
+            member,
+            progress[member.user_id],
+            own_dates.get((cohort.id, member.user_id), cohort.due_on),
+            today,
+        )
+        for member in members
     ]
 
 
@@ -168,6 +202,8 @@ def learner_row(
         last_activity_at=progress.last_activity_at,
         items=progress.items,
         flags=risk_flags(progress, member.joined_at, due_on, today),
+        due_on=due_on,
+        is_overdue=not progress.is_complete and due_on is not None and due_on < today,
     )
 
 
@@ -209,22 +245,19 @@ def final_quiz(catalog: Catalog) -> OutlineItem | None:
     return quizzes[-1] if quizzes else None
 
 
-def summarise(
-    rows: list[LearnerRow], catalog: Catalog, due_on: date | None, today: date
-) -> Summary:
+def summarise(rows: list[LearnerRow], catalog: Catalog) -> Summary:
     """Return the cohort's headline figures from its rows."""
     final = final_quiz(catalog)
     final_scores = []
     if final is not None:
         best_scores = (row.items[final.index].best_score for row in rows)
         final_scores = [score for score in best_scores if score is not None]
-    is_past_due = due_on is not None and due_on < today
     return Summary(
         learners=len(rows),
         completed=sum(row.is_complete for row in rows),
         not_started=sum(not row.is_started for row in rows),
         at_risk=sum(row.is_at_risk for row in rows),
-        overdue=sum(not row.is_complete for row in rows) if is_past_due else 0,
+        overdue=sum(row.is_overdue for row in rows),
         average_percent=round(mean(row.percent for row in rows)) if rows else None,
         final_title=final.title if final else None,
         final_average=mean(final_scores) if final_scores else None,
@@ -233,9 +266,11 @@ def summarise(
 
 
 def select_rows(rows: list[LearnerRow], show: str, sort: str, descending: bool) -> list[LearnerRow]:
-    """Return the rows to show, filtered by stage (or risk) and sorted."""
+    """Return the rows to show, filtered by stage (or risk, or being overdue) and sorted."""
     if show == "at-risk":
         rows = [row for row in rows if row.is_at_risk]
+    elif show == "overdue":
+        rows = [row for row in rows if row.is_overdue]
     elif show in SHOW and show != "all":
         rows = [row for row in rows if row.stage == show]
     by_name = sorted(rows, key=lambda row: (row.name.casefold(), row.user_id))

@@ -69,6 +69,37 @@ class CohortMember(Model):
     created_account: Mapped[bool] = mapped_column(default=False)
 
 
+class LearnerDueDate(Model):
+    """A learner's own due date in a cohort, set by a manager; the latest one counts.
+
+    Every change is a new row, so the rows are also the history the learner's page shows.
+    """
+
+    __tablename__ = "learner_due_date"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    due_on: Mapped[date]
+    set_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    set_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class CohortRemoval(Model):
+    """A learner taken out of a cohort: who did it and when, so that it can be undone."""
+
+    __tablename__ = "cohort_removal"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    # When they had joined: undoing the removal gives it back, as if it never happened.
+    joined_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    removed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    removed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
 class PasswordToken(Model):
     """A one-time link to set an account's password, kept only as a hash of its token."""
 

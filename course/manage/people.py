@@ -27,9 +27,18 @@ from course.manage.enrolment import enrol_people
 from course.manage.forms import AddLearnersForm, AddManagerForm, CohortForm, RosterForm
 from course.manage.invitations import links_csv_address, mail_enrolment, mail_password_link
 from course.manage.paging import requested_page
+from course.manage.removals import (
+    UNDO_WINDOW,
+    put_back,
+    recent_removals,
+    record_counts,
+    remove_from_cohort,
+    undoable,
+)
 from course.manage.roster import MAX_BYTES, MAX_ROWS, RosterError, decode_upload, parse_people
 from course.manage.tokens import TOKEN_LIFETIME, issue_password_tokens, live_link
 from course.manage.views import COHORT, bp, load_cohort
+from course.site.formats import day as format_date
 
 FIND_LENGTH = 100  # longer searches are cut: no name or email is longer
 
@@ -48,6 +57,7 @@ def _people_page(cohort, status: int = 200, *, find: str = "", page: int = 1, **
             members=member_page(session, cohort.id, find=find, page=page),
             find=find,
             managers=managers_of(session, cohort.id),
+            removed=recent_removals(session, cohort.id, utcnow()),
             max_rows=MAX_ROWS,
             **forms,
         ),
@@ -139,24 +149,66 @@ def import_roster(cohort_id: int):
     return _people_page(cohort, 400, roster_form=form)
 
 
-@bp.post(COHORT + "/learners/<id:user_id>/remove")
+@bp.route(COHORT + "/learners/<id:user_id>/remove", methods=["GET", "POST"])
 @manager_required
 def remove_learner(cohort_id: int, user_id: int):
-    """Take a learner out of the cohort, or withdraw their invitation; what they did stays."""
+    """Ask to confirm, saying what is kept; then take the learner out of the cohort.
+
+    An invitation not yet accepted is withdrawn at once: there is nothing of theirs to keep.
+    """
     cohort = load_cohort(cohort_id)
     session = get_session()
     person = session.get(User, user_id)
     member = membership(session, cohort.id, user_id)
     if person is None or member is None:
         abort(404)
-    was_invited = member.joined_at is None
-    remove_member(session, cohort_id=cohort.id, user_id=user_id)
-    session.commit()
-    if was_invited:
+    if member.joined_at is None:
+        if request.method == "GET":
+            abort(405)
+        remove_member(session, cohort_id=cohort.id, user_id=user_id)
+        session.commit()
         # By email: the name is the learner's to share by accepting.
         flash(f"The invitation to {person.email} is withdrawn.", "success")
-    else:
-        flash(f"{person.name} is no longer in “{cohort.name}”. Their records are kept.", "success")
+        return redirect(url_for("manage.people", cohort_id=cohort.id))
+    if request.method == "GET":
+        return render_template(
+            "manage/remove_learner.html",
+            cohort=cohort,
+            person=person,
+            records=record_counts(session, person.id),
+            undo_days=UNDO_WINDOW.days,
+        )
+    now = utcnow()
+    if (
+        remove_from_cohort(
+            session, cohort_id=cohort.id, user_id=user_id, removed_by=current_user.id, now=now
+        )
+        is None
+    ):
+        abort(404)
+    session.commit()
+    flash(
+        f"{person.name} is no longer in “{cohort.name}”. Their records are kept; "
+        f"you can undo this below until {format_date(now + UNDO_WINDOW)}.",
+        "success",
+    )
+    return redirect(url_for("manage.people", cohort_id=cohort.id, _anchor="removed-heading"))
+
+
+@bp.post(COHORT + "/removals/<id:removal_id>/undo")
+@manager_required
+def undo_removal(cohort_id: int, removal_id: int):
+    """Put a removed learner back in the cohort, within 30 days of the removal."""
+    cohort = load_cohort(cohort_id)
+    session = get_session()
+    now = utcnow()
+    removal = undoable(session, cohort.id, removal_id, now)
+    if removal is None:
+        abort(404)
+    put_back(session, removal, now=now)
+    session.commit()
+    person = session.get(User, removal.user_id)
+    flash(f"{person.name} is back in “{cohort.name}”, with everything they did.", "success")
     return redirect(url_for("manage.people", cohort_id=cohort.id))
 
 

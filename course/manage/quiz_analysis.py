@@ -12,7 +12,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from statistics import StatisticsError, correlation, mean
+from textwrap import shorten
 
+from markupsafe import Markup
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
@@ -22,6 +24,26 @@ from course.progress.models import QuizAnswer, QuizAttempt
 
 MIN_RESPONSES = 10  # fewer than this, and the indices are noise
 REVIEW_BELOW = 0.3  # a discrimination under this suggests the question needs revising
+PROMPT_LENGTH = 90  # characters of a prompt the summary table shows
+TYPE_LABELS = {
+    "single": "One answer",
+    "multiple": "Several answers",
+    "true_false": "True or false",
+    "classify": "Classify",
+}
+
+
+def prompt_text(question: Question, length: int = PROMPT_LENGTH) -> str:
+    """Return the question's prompt as plain text, cut at a word to at most ``length``."""
+    # Markup only to strip the tags and unescape the entities: what comes out is
+    # plain text, and the page escapes it again like any other.
+    text = Markup(question.prompt_html).striptags()  # noqa: S704
+    return shorten(text, width=length, placeholder=" …")
+
+
+def type_label(question: Question) -> str:
+    """Return how a manager reads the question's type, e.g. "True or false"."""
+    return TYPE_LABELS.get(question.type, question.type.replace("_", " ").capitalize())
 
 
 @dataclass(frozen=True)
@@ -36,6 +58,19 @@ class QuestionStats:
     @property
     def is_enough(self) -> bool:
         return self.responses >= MIN_RESPONSES
+
+    @property
+    def prompt(self) -> str:
+        return prompt_text(self.question)
+
+    @property
+    def type_label(self) -> str:
+        return type_label(self.question)
+
+    @property
+    def objective(self) -> str | None:
+        # Questions may name the objective they assess; older quiz files do not.
+        return getattr(self.question, "objective", None) or None
 
     @property
     def needs_review(self) -> bool:
@@ -53,6 +88,10 @@ class QuizAnalysis:
     attempts: int
     learners: int
     questions: tuple[QuestionStats, ...]
+
+    @property
+    def has_objectives(self) -> bool:
+        return any(stats.objective for stats in self.questions)
 
     @property
     def most_missed(self) -> QuestionStats | None:

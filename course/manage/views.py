@@ -21,23 +21,33 @@ from course.manage.cohorts import (
     member_ids,
     renew_invite_code,
 )
-from course.manage.forms import CohortForm
+from course.manage.forms import CohortForm, DueDateForm
 from course.manage.learner import learner_records
 from course.manage.matrix import (
+    MARKS,
     SHOW,
     SORTS,
     MatrixView,
     cohort_rows,
     headlines,
+    mark_of,
     select_rows,
     summarise,
 )
 from course.manage.models import Cohort
+from course.manage.overrides import (
+    OverrideError,
+    due_date_for,
+    extend_due_date,
+    grant_attempt,
+    override_history,
+)
 from course.manage.paging import Paging
-from course.manage.permissions import can_view_cohort, visible_cohorts
+from course.manage.permissions import can_view_cohort, can_view_learner, visible_cohorts
 from course.manage.quiz_analysis import MIN_RESPONSES, analyse_quiz
 from course.manage.scenario_analysis import SCORE_BANDS, analyse_scenario
 from course.progress.state import progress_for_learner
+from course.site.formats import day as format_date
 
 bp = Blueprint("manage", __name__)
 
@@ -110,7 +120,7 @@ def cohort(cohort_id: int):
         cohort=cohort,
         catalog=catalog,
         managers=managers_of(session, cohort.id),
-        summary=summarise(rows, catalog, cohort.due_on, today),
+        summary=summarise(rows, catalog),
         distribution=charts.progress_distribution(rows),
         completions=charts.completions_over_time(rows, first_day, today),
         rows=shown[paging.offset : paging.offset + paging.size],
@@ -123,6 +133,9 @@ def cohort(cohort_id: int):
         sort_options=SORTS,
         invite_url=invite_url(cohort),
         score_text=export.score_text,
+        status_text=export.status_text,
+        marks=MARKS,
+        mark_of=mark_of,
     )
 
 
@@ -143,27 +156,94 @@ def new_invite(cohort_id: int):
     return redirect(url_for("manage.cohort", cohort_id=cohort.id, _anchor="invite"))
 
 
+def load_learner(cohort: Cohort, user_id: int) -> User:
+    """Return the cohort's learner, else 404; 403 unless the user may see their records."""
+    session = get_session()
+    person = session.get(User, user_id)
+    if person is None or not is_member(session, cohort.id, user_id):
+        abort(404)
+    if not can_view_learner(session, current_user, user_id):
+        abort(403)
+    return person
+
+
+def _learner_page(cohort: Cohort, person: User, status: int = 200, due_date_form=None):
+    session = get_session()
+    catalog = get_catalog()
+    records = learner_records(session, person.id)
+    return (
+        render_template(
+            "manage/learner.html",
+            cohort=cohort,
+            person=person,
+            catalog=catalog,
+            progress=progress_for_learner(session, catalog, person.id),
+            attempts=records.attempts,
+            runs=records.runs,
+            ungraded=records.ungraded,
+            due_on=due_date_for(session, person.id, cohort),
+            due_date_form=due_date_form or DueDateForm(prefix="due", today=utcnow().date()),
+            history=override_history(
+                session,
+                cohort=cohort,
+                user_id=person.id,
+                quiz_titles={slug: quiz.title for slug, quiz in catalog.quizzes.items()},
+            ),
+        ),
+        status,
+    )
+
+
 @bp.get(COHORT + "/learners/<id:user_id>")
 @manager_required
 def learner(cohort_id: int, user_id: int):
-    """Show one learner's items, quiz attempts and scenario paths."""
+    """Show one learner's items, quiz attempts, scenario paths and what managers changed."""
     cohort = load_cohort(cohort_id)
-    session = get_session()
-    if not is_member(session, cohort.id, user_id):
+    return _learner_page(cohort, load_learner(cohort, user_id))
+
+
+@bp.post(COHORT + "/learners/<id:user_id>/attempts/<slug>")
+@manager_required
+def grant_another_attempt(cohort_id: int, user_id: int, slug: str):
+    """Give the learner one more attempt at a quiz than its limit."""
+    cohort = load_cohort(cohort_id)
+    person = load_learner(cohort, user_id)
+    quiz = get_catalog().quizzes.get(slug)
+    if quiz is None:
         abort(404)
-    person = session.get(User, user_id)
-    catalog = get_catalog()
-    records = learner_records(session, user_id)
-    return render_template(
-        "manage/learner.html",
-        cohort=cohort,
-        person=person,
-        catalog=catalog,
-        progress=progress_for_learner(session, catalog, user_id),
-        attempts=records.attempts,
-        runs=records.runs,
-        ungraded=records.ungraded,
+    session = get_session()
+    try:
+        grant_attempt(
+            session, user_id=person.id, quiz=quiz, granted_by=current_user.id, now=utcnow()
+        )
+    except OverrideError as error:
+        abort(400, str(error))
+    session.commit()
+    flash(f"{person.name} has another attempt at “{quiz.title}”.", "success")
+    return redirect(url_for("manage.learner", cohort_id=cohort.id, user_id=person.id))
+
+
+@bp.post(COHORT + "/learners/<id:user_id>/due-date")
+@manager_required
+def extend_learner_due_date(cohort_id: int, user_id: int):
+    """Give the learner their own due date in this cohort."""
+    cohort = load_cohort(cohort_id)
+    person = load_learner(cohort, user_id)
+    form = DueDateForm(prefix="due", today=utcnow().date())
+    if not form.validate_on_submit():
+        return _learner_page(cohort, person, 400, due_date_form=form)
+    session = get_session()
+    extend_due_date(
+        session,
+        cohort_id=cohort.id,
+        user_id=person.id,
+        due_on=form.due_on.data,
+        set_by=current_user.id,
+        now=utcnow(),
     )
+    session.commit()
+    flash(f"{person.name} is now due {format_date(form.due_on.data)}.", "success")
+    return redirect(url_for("manage.learner", cohort_id=cohort.id, user_id=person.id))
 
 
 @bp.get(COHORT + "/quizzes/<slug>")
@@ -198,14 +278,16 @@ def scenario_analysis(cohort_id: int, slug: str):
 @bp.get(COHORT + "/export.csv")
 @manager_required
 def export_csv(cohort_id: int):
-    """Download the cohort's progress, one line per learner, as the page shows it."""
+    """Download the cohort's progress, one line per learner, filtered and sorted as the page."""
     cohort = load_cohort(cohort_id)
     catalog = get_catalog()
     today = utcnow().date()
+    view = MatrixView.from_query(request.args)
     rows = cohort_rows(get_session(), catalog, cohort, today)
-    name = export.filename(cohort.name, today)
+    rows = select_rows(rows, view.show, view.sort, view.descending)
+    name = export.filename(cohort.name, today, None if view.show == "all" else view.show)
     return Response(
-        export.cohort_csv(rows, catalog, cohort.due_on),
+        export.cohort_csv(rows, catalog),
         mimetype="text/csv",
         headers={
             "Content-Disposition": f'attachment; filename="{name}"',

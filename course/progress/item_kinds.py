@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 from sqlalchemy import (
+    Boolean,
     ColumnElement,
     CompoundSelect,
     Float,
@@ -33,7 +34,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from course.content.model import Catalog, OutlineItem
-from course.progress.models import LessonProgress, QuizAttempt, ScenarioRun
+from course.progress.models import AttemptGrant, LessonProgress, QuizAttempt, ScenarioRun
+from course.progress.quizzes import attempt_limit
 from course.progress.status import ItemState, Status
 
 
@@ -41,9 +43,10 @@ class Fact(NamedTuple):
     """What one learner did with one item: a row of the facts query, by name.
 
     Every kind's SELECT answers these columns in this order. Whatever the kind,
-    ``last_at`` is when the learner last worked on the item (never NULL: every
-    record has a time) and ``done_at`` when they finished it (NULL until then), so
-    a learner's figures for the whole course read the same two columns.
+    ``last_at`` is when the learner last worked on the item (NULL only for a quiz
+    they were granted attempts at but never tried) and ``done_at`` when they
+    finished it (NULL until then), so a learner's figures for the whole course
+    read the same two columns.
     """
 
     kind: str
@@ -55,6 +58,7 @@ class Fact(NamedTuple):
     done_at: datetime | None
     unfinished: int  # scenario runs not yet ended
     ending_title: str | None
+    granted: int  # extra quiz attempts managers gave, beyond the quiz's limit
 
 
 # Constants written into the SQL rather than bound: the statement is the same every time.
@@ -85,6 +89,7 @@ class LessonKind:
             lesson.completed_at.label("done_at"),
             ZERO.label("unfinished"),
             type_coerce(null(), String).label("ending_title"),
+            ZERO.label("granted"),
         ).where(learners(lesson.user_id))
 
     def state(self, catalog: Catalog, item: OutlineItem, fact: Fact | None) -> ItemState:
@@ -102,28 +107,49 @@ class QuizKind:
     name = "quiz"
 
     def facts(self, learners: LearnerFilter) -> Select:
-        """Return one row per learner and quiz they attempted: attempts, best score, first pass."""
-        attempt = QuizAttempt
-        return (
+        """Return one row per learner and quiz they attempted or were granted attempts at."""
+        attempt, grant = QuizAttempt, AttemptGrant
+        # Grants ride along as records of their own, so that a learner given an
+        # attempt before trying still has a row, and the limit is read here only.
+        records = union_all(
             select(
-                literal_column("'quiz'", String),
                 attempt.user_id,
                 attempt.quiz_slug,
-                func.count(),
-                func.max(attempt.score),
-                func.max(attempt.submitted_at),
-                func.min(case((attempt.is_passed, attempt.submitted_at))),
+                ONE.label("is_attempt"),
+                attempt.score,
+                attempt.submitted_at,
+                attempt.is_passed,
+            ).where(learners(attempt.user_id)),
+            select(
+                grant.user_id,
+                grant.quiz_slug,
                 ZERO,
-                type_coerce(null(), String),
-            )
-            .where(learners(attempt.user_id))
-            .group_by(attempt.user_id, attempt.quiz_slug)
-        )
+                type_coerce(null(), Float),
+                type_coerce(null(), attempt.submitted_at.type),
+                type_coerce(null(), Boolean),
+            ).where(learners(grant.user_id)),
+        ).subquery("quiz_records")
+        record = records.c
+        attempts = func.sum(record.is_attempt)
+        return select(
+            literal_column("'quiz'", String),
+            record.user_id,
+            record.quiz_slug,
+            attempts,
+            func.max(record.score),
+            func.max(record.submitted_at),
+            func.min(case((record.is_passed, record.submitted_at))),
+            ZERO,
+            type_coerce(null(), String),
+            func.count() - attempts,
+        ).group_by(record.user_id, record.quiz_slug)
 
     def state(self, catalog: Catalog, item: OutlineItem, fact: Fact | None) -> ItemState:
         """Not started, attempted, passed, or out of attempts (a limit reached without a pass)."""
-        max_attempts = catalog.quizzes[item.slug].max_attempts
-        if fact is None:
+        max_attempts = attempt_limit(
+            catalog.quizzes[item.slug].max_attempts, fact.granted if fact else 0
+        )
+        if fact is None or not fact.records:
             return ItemState(item, Status.NOT_STARTED, False, max_attempts=max_attempts)
         attempts, done_at = fact.records, fact.done_at
         if done_at is not None:
@@ -187,6 +213,7 @@ class ScenarioKind:
             ranked.c.passed_at,
             ranked.c.unfinished,
             case((any_finished, ranked.c.ending_title)),
+            ZERO,
         ).where(ranked.c.best_first == ONE)
 
     def state(self, catalog: Catalog, item: OutlineItem, fact: Fact | None) -> ItemState:

@@ -48,6 +48,19 @@ class QuizAttempt(Model):
     )
 
 
+class AttemptGrant(Model):
+    """One more attempt at a quiz than its limit, given to a learner by a manager."""
+
+    __tablename__ = "attempt_grant"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    quiz_slug: Mapped[str] = mapped_column(String(100))
+    # Kept when the manager's account goes: the grant still counts, by someone gone.
+    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class QuizAnswer(Model):
     """One question of an attempt: what was asked, answered and awarded, as it was then."""
 

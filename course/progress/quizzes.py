@@ -6,11 +6,11 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from course.content.model import Quiz
-from course.progress.models import QuizAnswer, QuizAttempt
+from course.progress.models import AttemptGrant, QuizAnswer, QuizAttempt
 from course.progress.records import Verb, record_event
 
 
@@ -26,6 +26,20 @@ def submitted_attempts(session: Session, user_id: int, slug: str) -> list[QuizAt
             .where(QuizAttempt.user_id == user_id, QuizAttempt.quiz_slug == slug)
             .order_by(QuizAttempt.number)
         )
+    )
+
+
+def attempt_limit(max_attempts: int | None, granted: int) -> int | None:
+    """Return how many attempts a learner may make: the quiz's limit and what managers granted."""
+    return None if max_attempts is None else max_attempts + granted
+
+
+def granted_attempts(session: Session, user_id: int, slug: str) -> int:
+    """Return how many extra attempts at a quiz managers have given the learner."""
+    return session.scalar(
+        select(func.count())
+        .select_from(AttemptGrant)
+        .where(AttemptGrant.user_id == user_id, AttemptGrant.quiz_slug == slug)
     )
 
 
@@ -50,8 +64,9 @@ def submit_attempt(
     ``number`` is the attempt this form was served as; the unique constraint on
     it turns a second submission of the same form into an IntegrityError.
     """
-    if quiz.max_attempts is not None and number > quiz.max_attempts:
-        raise AttemptRefused(f"You have used all {quiz.max_attempts} attempts at this quiz.")
+    limit = attempt_limit(quiz.max_attempts, granted_attempts(session, user_id, quiz.slug))
+    if limit is not None and number > limit:
+        raise AttemptRefused(f"You have used all {limit} attempts at this quiz.")
     attempt = QuizAttempt(
         user_id=user_id,
         quiz_slug=quiz.slug,

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 
-def day(value: date) -> str:
-    """Write a date as people read it: ``5 Dec 2026``."""
+def day(value: date | datetime | None) -> str:
+    """Write a date (or a time's day) as people read it: ``5 Dec 2026``; "—" for none."""
+    if value is None:
+        return "—"
     return f"{value.day} {value:%b %Y}"
 
 

@@ -1,14 +1,18 @@
 """Question analysis (facility, discrimination, picks) and scenario choice analysis."""
 
 import math
+from dataclasses import dataclass
+from types import SimpleNamespace
 
 import pytest
+from flask import render_template
 
 from course.auth.models import Role
 from course.content import get_catalog
+from course.content.model import Question
 from course.db import new_session
 from course.manage.cohorts import member_ids
-from course.manage.quiz_analysis import analyse_quiz, discrimination
+from course.manage.quiz_analysis import QuestionStats, QuizAnalysis, analyse_quiz, discrimination
 from course.manage.scenario_analysis import analyse_scenario
 from tests.conftest import RIGHT, WRONG
 
@@ -99,6 +103,57 @@ def test_page_highlights_the_most_missed_question_and_flags_weak_ones(client, qu
         f"/manage/cohorts/{quiz_cohort.id}/quizzes/fixture-quiz?attempts=all"
     ).text
     assert "13 attempts by 12 learners." in all_attempts
+
+
+def test_the_summary_names_each_question_by_its_prompt_and_type(client, quiz_cohort):
+    page = client.get(f"/manage/cohorts/{quiz_cohort.id}/quizzes/fixture-quiz").text
+    table = page.split("</table>")[0]
+    # The prompt as plain text: its Markdown emphasis is not carried into the table.
+    assert '<span class="question-text">Which role is a learning opportunity?</span>' in table
+    assert "<td>One answer</td>" in table
+    assert "<td>Several answers</td>" in table
+    assert "<td>True or false</td>" in table
+    assert "<td>Classify</td>" in table
+    assert "Objective" not in table  # no question of the fixture quiz names one
+
+
+@dataclass(frozen=True)
+class QuestionWithObjective(Question):
+    objective: str = ""
+
+
+def test_a_question_objective_is_shown_and_a_long_prompt_shortened(app):
+    long_prompt = "<p>" + " ".join(["word"] * 60) + " <em>end</em></p>"
+    questions = (
+        QuestionWithObjective("a", "single", long_prompt, 1.0, objective="Tell the roles apart"),
+        Question("b", "true_false", "<p>Short <strong>one</strong>?</p>", 1.0),
+    )
+    analysis = QuizAnalysis(
+        quiz=SimpleNamespace(title="Made up", slug="made-up", questions=questions),
+        is_first_only=True,
+        attempts=0,
+        learners=0,
+        questions=tuple(
+            QuestionStats(n, q, 0, None, None, ()) for n, q in enumerate(questions, start=1)
+        ),
+    )
+    assert analysis.has_objectives
+    with app.test_request_context():
+        page = render_template(
+            "manage/quiz.html",
+            cohort=SimpleNamespace(id=1, name="Spring hires"),
+            analysis=analysis,
+            min_responses=10,
+        )
+    table = page.split("</table>")[0]
+    assert '<th scope="col">Objective</th>' in table
+    assert "<td>Tell the roles apart</td>" in table
+    assert "<td>—</td>" in table  # the question without one
+    assert '<span class="question-text">Short one?</span>' in table
+    shortened = analysis.questions[0].prompt
+    assert len(shortened) <= 90
+    assert shortened.endswith(" …")
+    assert "end" not in shortened
 
 
 def test_below_ten_responses_there_is_not_enough_data(

@@ -73,6 +73,8 @@ def test_invite_link_is_a_full_address_and_a_new_one_revokes_the_old(
     first = invite_code(app, cohort.id)
     page = client.get(f"/manage/cohorts/{cohort.id}").text
     assert f'value="http://localhost/join/{first}" readonly' in page
+    assert ">New invite link</button>" in page
+    assert "the one above stops working at once" in page
     assert 'data-copy-target="invite-url"' in page
     post_form(client, f"/manage/cohorts/{cohort.id}/invite")
     second = invite_code(app, cohort.id)

@@ -15,21 +15,29 @@ from course.manage.export import safe_cell
 from course.manage.matrix import risk_flags
 from course.progress.state import LearnerProgress
 from course.progress.status import ItemState, Status
+from course.site.formats import day as format_date
 from tests.conftest import RIGHT, WRONG
 
 TODAY = utcnow().date()
 
 
 class MatrixParser(HTMLParser):
-    """Collect the text of each cell of each body row of the progress matrix."""
+    """Collect the text of each cell of each body row of the progress matrix.
+
+    What a screen reader reads: marks hidden from it are left out, and so is the
+    email under each name, so that a row starts with the learner's name.
+    """
 
     def __init__(self):
         super().__init__()
         self.rows, self.in_matrix, self.in_body, self.cell = [], False, False, None
+        self.skipping = False
 
     def handle_starttag(self, tag, attrs):
         classes = dict(attrs).get("class") or ""
-        if tag == "table" and "matrix" in classes:
+        if tag == "span" and (dict(attrs).get("aria-hidden") == "true" or classes == "email"):
+            self.skipping = True
+        elif tag == "table" and "matrix" in classes:
             self.in_matrix = True
         elif self.in_matrix and tag == "tbody":
             self.in_body = True
@@ -39,6 +47,8 @@ class MatrixParser(HTMLParser):
             self.cell = []
 
     def handle_endtag(self, tag):
+        if tag == "span":
+            self.skipping = False
         if self.in_body and tag in ("td", "th") and self.cell is not None:
             self.rows[-1].append(" ".join("".join(self.cell).split()))
             self.cell = None
@@ -46,7 +56,7 @@ class MatrixParser(HTMLParser):
             self.in_matrix = self.in_body = False
 
     def handle_data(self, data):
-        if self.cell is not None:
+        if self.cell is not None and not self.skipping:
             self.cell.append(data + " ")
 
 
@@ -89,12 +99,12 @@ def test_summary_figures_and_flags_say_why(client, manager, make_cohort, stages)
     assert "<strong>1</strong> completed" in page
     assert "average best score on Fixture Quiz (2 took it)" in page
     rows = {row[0]: row for row in matrix_rows(page)}
-    assert rows["Dana Done"][-1] == "—"
-    assert rows["Ivan Idle"][-1] == "no activity for 9 days 25% done, due in 3 days"
-    assert "out of attempts on Fixture Quiz" in rows["Sam Stuck"][-1]
-    assert rows["Hana Half"][1] == "50%"
-    assert rows["Hana Half"][-1] == "50% done, due in 3 days"
-    assert rows["Fay Fresh"][-1] == "0% done, due in 3 days"
+    assert rows["Dana Done"][1] == "—"
+    assert rows["Ivan Idle"][1] == "no activity for 9 days 25% done, due in 3 days"
+    assert "out of attempts on Fixture Quiz" in rows["Sam Stuck"][1]
+    assert rows["Hana Half"][2] == "50%"
+    assert rows["Hana Half"][1] == "50% done, due in 3 days"
+    assert rows["Fay Fresh"][1] == "0% done, due in 3 days"
     assert "<strong>4</strong> at risk" in page
 
 
@@ -106,8 +116,8 @@ def test_overdue_and_not_started_flags(client, manager, make_cohort, make_user, 
         joined_at=utcnow() - timedelta(days=10),
     )
     rows = {row[0]: row for row in matrix_rows(client.get(f"/manage/cohorts/{cohort.id}").text)}
-    assert rows["Hana Half"][-1] == "50% done, overdue by 2 days"
-    assert rows["Fay Fresh"][-1] == "not started 10 days after joining 0% done, overdue by 2 days"
+    assert rows["Hana Half"][1] == "50% done, overdue by 2 days"
+    assert rows["Fay Fresh"][1] == "not started 10 days after joining 0% done, overdue by 2 days"
 
 
 def test_risk_flags_read_as_sentences(app):
@@ -219,14 +229,15 @@ def test_page_and_csv_agree(client, manager, make_cohort, stages, app):
     assert sorted(record[0] for record in records) == sorted(page_rows)
     for record in records:
         row = page_rows[record[0]]
-        assert row[1] == f"{record[2]}%"
+        assert row[2] == f"{record[2]}%"
         assert record[3] == ("yes" if record[2] == "100" else "no")
         assert record[4] == "2031-05-01"
-        assert row[2 + len(items)] == (record[5] or "—")
+        last = date.fromisoformat(record[5]) if record[5] else None
+        assert row[3 + len(items)] == format_date(last)
         for index, _item in enumerate(items):
             status, score = record[6 + 2 * index], record[7 + 2 * index]
             expected = status.capitalize() + (f" {score}%" if score else "")
-            assert row[2 + index] == expected
+            assert row[3 + index] == expected
 
 
 def test_csv_cells_cannot_become_formulas(client, manager, make_cohort, make_user):
@@ -269,3 +280,50 @@ def test_learner_page_links_attempts_to_their_reviews(
     assert review.status_code == 200
     assert "Back to the quiz" not in review.text  # not the manager's own attempt
     assert client.get(f"/scenarios/fixture-scenario/runs/{run_id}").status_code == 200
+
+
+def test_filters_lead_to_an_export_of_the_same_learners(client, manager, make_cohort, stages):
+    cohort = make_cohort(manager, members=stages.values(), due_on=TODAY - timedelta(days=1))
+    page = client.get(f"/manage/cohorts/{cohort.id}").text
+    assert "Export these" not in page  # everyone: the plain "Export CSV" does
+    for show, names in (
+        ("at-risk", ["Fay Fresh", "Hana Half", "Ivan Idle", "Sam Stuck"]),
+        ("not-started", ["Fay Fresh"]),
+        ("overdue", ["Fay Fresh", "Hana Half", "Ivan Idle", "Sam Stuck"]),
+    ):
+        page = client.get(f"/manage/cohorts/{cohort.id}?show={show}").text
+        assert [row[0] for row in matrix_rows(page)] == names
+        link = re.search(r'href="([^"]*export\.csv[^"]*)" download>Export these (\d+)', page)
+        assert link is not None, show
+        assert int(link.group(2)) == len(names)
+        response = client.get(link.group(1).replace("&amp;", "&"))
+        lines = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+        assert [line[0] for line in lines[1:]] == names
+        assert f"-{show}-" in response.headers["Content-Disposition"]
+
+
+def test_matrix_cells_are_marks_explained_by_a_legend(client, manager, make_cohort, stages, app):
+    cohort = make_cohort(manager, members=stages.values())
+    page = client.get(f"/manage/cohorts/{cohort.id}").text
+    with app.app_context():
+        items = get_catalog().items
+    for number, item in enumerate(items, start=1):
+        # A number in the head, the full title on hover, to screen readers and in the legend.
+        assert (
+            f'title="{number}. {item.title}"><span aria-hidden="true">{number}</span>'
+            f'<span class="visually-hidden">{item.title}</span>'
+        ) in page
+        assert f"<li>{item.title} <span" in page.split('class="legend-items"')[1]
+    assert "✓</span> done: completed, passed or finished" in page
+    assert '<span class="email">' in page
+    head = page.split('class="data matrix"')[1].split("</thead>")[0]
+    assert head.index("Learner") < head.index("Flags") < head.index("Progress")
+
+
+def test_manager_pages_write_dates_one_way(client, manager, make_cohort, stages):
+    cohort = make_cohort(manager, members=stages.values(), due_on=date(2031, 5, 1))
+    assert "due 1 May 2031" in client.get(f"/manage/cohorts/{cohort.id}").text
+    assert "<td>1 May 2031</td>" in client.get("/manage/").text
+    today = f"{TODAY.day} {TODAY:%b %Y}"
+    rows = matrix_rows(client.get(f"/manage/cohorts/{cohort.id}").text)
+    assert {row[0]: row[-1] for row in rows}["Hana Half"] == today

@@ -16,6 +16,8 @@ PAGES = [
     "/manage/cohorts/{id}/quizzes/fixture-quiz?attempts=all",
     "/manage/cohorts/{id}/scenarios/fixture-scenario",
     "/manage/cohorts/{id}/export.csv",
+    "/manage/cohorts/{id}/export.csv?show=at-risk&sort=progress",
+    "/manage/cohorts/{id}?show=overdue",
     "/manage/cohorts/{id}/people",
 ]
 
