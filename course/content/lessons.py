@@ -5,14 +5,17 @@ from __future__ import annotations
 from course.content.fields import (
     SourceFile,
     check_keys,
+    check_unique,
     describe,
+    read_identifier,
     read_integer,
     read_text,
 )
-from course.content.model import Heading, Lesson
+from course.content.model import Heading, Lesson, Objective
 from course.content.yaml_source import YamlList, YamlMap, parse_yaml
 
 LESSON_KEYS = ("title", "summary", "minutes", "objectives")
+OBJECTIVE_KEYS = ("id", "text")
 FENCE = "---"
 # A lesson with this many headings (## and ###) lists its ## headings at the top.
 CONTENTS_FROM_HEADINGS = 3
@@ -78,7 +81,7 @@ def on_page_contents(headings: tuple[Heading, ...]) -> tuple[Heading, ...]:
     return tuple(heading for heading in headings if heading.level == 2)
 
 
-def _read_objectives(source: SourceFile, front: YamlMap) -> tuple[str, ...]:
+def _read_objectives(source: SourceFile, front: YamlMap) -> tuple[Objective, ...]:
     if "objectives" not in front:
         return ()
     value = front["objectives"]
@@ -88,13 +91,26 @@ def _read_objectives(source: SourceFile, front: YamlMap) -> tuple[str, ...]:
             f"'objectives' in {WHERE} must be a list of text, not {describe(value)}",
         )
         return ()
-    objectives = []
+    objectives, seen_ids = [], {}
     for index, objective in enumerate(value):
+        line = value.line_of(index)
         if isinstance(objective, str) and objective.strip():
-            objectives.append(objective.strip())
+            objectives.append(Objective(objective.strip(), line=line))
+        elif isinstance(objective, YamlMap):
+            where = f"objective {index + 1}"
+            check_keys(source, objective, OBJECTIVE_KEYS, where)
+            objective_id = read_identifier(source, objective, "id", where)
+            text = read_text(source, objective, "text", where)
+            if objective_id is not None:
+                check_unique(
+                    source, seen_ids, objective_id, objective.line_of("id"), "objective id"
+                )
+            if objective_id is not None and text is not None:
+                objectives.append(Objective(text, objective_id, line=line))
         else:
             source.problem(
-                value.line_of(index),
-                f"objective {index + 1} must be non-empty text, not {describe(objective)}",
+                line,
+                f"objective {index + 1} must be non-empty text or {{id: ..., text: ...}}, "
+                f"not {describe(objective)}",
             )
     return tuple(objectives)

@@ -20,6 +20,7 @@ from course.content.fields import SLUG_RE, SLUG_RULE, Reference, SourceFile, des
 from course.content.item_writing import duplicate_prompts
 from course.content.lessons import parse_lesson
 from course.content.model import Catalog, Course, Item, Module, OutlineItem, Quiz
+from course.content.objectives import check_objectives
 from course.content.outline import (
     OUTLINE_PATH,
     OutlineDraft,
@@ -127,9 +128,10 @@ def check_content(
             outline.item, set(lessons), {slug: each.kind for slug, each in quiz_files.items()}
         )
     problems += _check_references(files, lessons, quiz_files)
-    warnings += duplicate_prompts(
-        each.item for each in quiz_files.values() if isinstance(each.item, Quiz)
-    )
+    quizzes = [each.item for each in quiz_files.values() if isinstance(each.item, Quiz)]
+    warnings += duplicate_prompts(quizzes)
+    for problem in check_objectives({slug: each.item for slug, each in lessons.items()}, quizzes):
+        (problems if problem.is_error else warnings).append(problem)
     if problems or not isinstance(outline.item, OutlineDraft):
         return None, sort_problems(problems + warnings)
     return _assemble(outline.item, lessons, quiz_files), sort_problems(warnings)

@@ -60,6 +60,30 @@ class Course:
 
 
 @dataclass(frozen=True)
+class Objective:
+    """A lesson objective: its text, and an id when questions point at it."""
+
+    text: str
+    id: str | None = None
+    line: int = field(default=0, compare=False, repr=False)  # in the lesson file
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
+class ObjectiveReference:
+    """A question's ``objective: <lesson-slug>#<id>``: the lesson objective it assesses."""
+
+    lesson: str
+    id: str
+    line: int = field(default=0, compare=False, repr=False)  # in the quiz file
+
+    def __str__(self) -> str:
+        return f"{self.lesson}#{self.id}"
+
+
+@dataclass(frozen=True)
 class Lesson:
     """A lesson: front matter and its rendered Markdown body."""
 
@@ -69,12 +93,16 @@ class Lesson:
     title: str
     summary: str
     minutes: int
-    objectives: tuple[str, ...]
+    objectives: tuple[Objective, ...]
     html: str  # links to other items as written (``lesson:<slug>``): see site.addresses
     headings: tuple[Heading, ...]
     contents: tuple[Heading, ...]  # the "On this page" list: its ## headings, if 3+ headings
     version: str
     path: str
+
+    def objective(self, objective_id: str) -> Objective | None:
+        """Return the objective with ``objective_id``, or None."""
+        return next((each for each in self.objectives if each.id == objective_id), None)
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from course.content.fields import (
 from course.content.item_writing import ParsedQuestion, check_item_writing
 from course.content.model import Quiz
 from course.content.question_types import QUESTION_TYPES, Question
+from course.content.question_types.base import read_objective
 from course.content.yaml_source import YamlMap
 
 QUIZ_KEYS = (
@@ -30,7 +31,7 @@ QUIZ_KEYS = (
     "minutes",
     "questions",
 )
-QUESTION_KEYS = ("id", "type", "prompt", "points", "explanation")
+QUESTION_KEYS = ("id", "type", "prompt", "points", "explanation", "objective")
 DEFAULT_PASS_MARK = 70
 WHERE = "the quiz"
 
@@ -104,6 +105,7 @@ def _parse_question(
         "prompt_html": read_markdown(source, raw, "prompt", where, required=True),
         "points": read_number(source, raw, "points", where, default=1.0, above_zero=True),
         "explanation_html": read_markdown(source, raw, "explanation", where),
+        "objective": read_objective(source, raw, where),
     }
     if question_type is None or question_id is None:
         return None

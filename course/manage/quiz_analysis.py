@@ -10,6 +10,7 @@ with itself.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from statistics import StatisticsError, correlation, mean
 from textwrap import shorten
@@ -18,7 +19,7 @@ from markupsafe import Markup
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from course.content.model import Quiz
+from course.content.model import Lesson, ObjectiveReference, Quiz
 from course.content.question_types import Question, ResponseCount
 from course.progress.models import QuizAnswer, QuizAttempt
 
@@ -82,12 +83,37 @@ class QuestionStats:
 
 
 @dataclass(frozen=True)
+class ObjectiveStats:
+    """A lesson objective the quiz assesses, and how the cohort did on its questions."""
+
+    reference: ObjectiveReference
+    lesson_title: str
+    text: str
+    questions: tuple[QuestionStats, ...]
+
+    @property
+    def facility(self) -> float | None:
+        """The mean facility of its graded questions; None when none has one."""
+        facilities = [q.facility for q in self.questions if q.facility is not None]
+        return mean(facilities) if facilities else None
+
+    @property
+    def is_enough(self) -> bool:
+        return all(q.is_enough for q in self.questions)
+
+
+@dataclass(frozen=True)
 class QuizAnalysis:
     quiz: Quiz
     is_first_only: bool
     attempts: int
     learners: int
     questions: tuple[QuestionStats, ...]
+    objectives: tuple[ObjectiveStats, ...] = ()  # weakest first
+
+    def objective_of(self, question: Question) -> ObjectiveStats | None:
+        """The figures for the objective ``question`` assesses; None when it names none."""
+        return next((o for o in self.objectives if o.reference == question.objective), None)
 
     @property
     def has_objectives(self) -> bool:
@@ -109,9 +135,18 @@ class _Responses:
 
 
 def analyse_quiz(
-    session: Session, quiz: Quiz, learner_ids: Select, *, first_only: bool = True
+    session: Session,
+    quiz: Quiz,
+    learner_ids: Select,
+    *,
+    first_only: bool = True,
+    lessons: Mapping[str, Lesson] | None = None,
 ) -> QuizAnalysis:
-    """Return per-question figures over the learners' attempts (their first ones by default)."""
+    """Return per-question figures over the learners' attempts (their first ones by default).
+
+    With ``lessons`` (the catalog's), the figures are also gathered by the lesson
+    objective each question assesses.
+    """
     query = (
         select(
             QuizAnswer.question_id,
@@ -144,7 +179,41 @@ def analyse_quiz(
         _question_stats(number, question, by_question.get(question.id))
         for number, question in enumerate(quiz.questions, start=1)
     )
-    return QuizAnalysis(quiz, first_only, len(attempts), len(learners), questions)
+    return QuizAnalysis(
+        quiz,
+        first_only,
+        len(attempts),
+        len(learners),
+        questions,
+        by_objective(questions, lessons or {}),
+    )
+
+
+def by_objective(
+    questions: tuple[QuestionStats, ...], lessons: Mapping[str, Lesson]
+) -> tuple[ObjectiveStats, ...]:
+    """Group question figures by the objective each assesses; the weakest objective first.
+
+    Built from the figures already computed, so it costs no query.
+    """
+    grouped: dict[ObjectiveReference, list[QuestionStats]] = defaultdict(list)
+    for stats in questions:
+        if stats.question.objective is not None:
+            grouped[stats.question.objective].append(stats)
+    objectives = []
+    for reference, assessing in grouped.items():
+        lesson = lessons.get(reference.lesson)
+        objective = lesson.objective(reference.id) if lesson else None
+        objectives.append(
+            ObjectiveStats(
+                reference=reference,
+                lesson_title=lesson.title if lesson else reference.lesson,
+                text=objective.text if objective else str(reference),
+                questions=tuple(assessing),
+            )
+        )
+    # Ungraded objectives (reflections only) go last; ties keep the quiz's order.
+    return tuple(sorted(objectives, key=lambda each: (each.facility is None, each.facility or 0.0)))
 
 
 def _question_stats(number: int, question: Question, responses: _Responses | None):

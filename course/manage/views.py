@@ -251,11 +251,18 @@ def extend_learner_due_date(cohort_id: int, user_id: int):
 def quiz_analysis(cohort_id: int, slug: str):
     """Show each question's responses, facility, discrimination and picks."""
     cohort = load_cohort(cohort_id)
-    quiz = get_catalog().quizzes.get(slug)
+    catalog = get_catalog()
+    quiz = catalog.quizzes.get(slug)
     if quiz is None:
         abort(404)
     first_only = request.args.get("attempts") != "all"
-    analysis = analyse_quiz(get_session(), quiz, member_ids(cohort.id), first_only=first_only)
+    analysis = analyse_quiz(
+        get_session(),
+        quiz,
+        member_ids(cohort.id),
+        first_only=first_only,
+        lessons=catalog.lessons,
+    )
     return render_template(
         "manage/quiz.html", cohort=cohort, analysis=analysis, min_responses=MIN_RESPONSES
     )

@@ -87,3 +87,31 @@ class CourseCopy:
             self.write(path, text)
         line = self.line_of(rule.path, rule.marker, rule.after) if rule.marker else 1
         return f"{rule.path}:{line}: {rule.message}"
+
+
+# The welcome lesson's objectives with ids, and the fixture questions that assess them.
+OBJECTIVES_WITH_IDS = """\
+objectives:
+  - id: find-your-way
+    text: Find your way around the course
+  - id: roles
+    text: Tell the two roles apart
+"""
+ASSESSES = {  # question id -> the objective it assesses
+    "pick-one": "welcome#roles",
+    "pick-many": "welcome#roles",
+    "who-does-it": "welcome#find-your-way",
+}
+
+
+def add_objectives(copy: CourseCopy) -> None:
+    """Give the welcome lesson's objectives ids, and point fixture questions at each."""
+    copy.edit(
+        WELCOME,
+        "objectives:\n  - Find your way around the course\n  - Tell the two roles apart\n",
+        OBJECTIVES_WITH_IDS,
+    )
+    for question_id, objective in ASSESSES.items():
+        copy.edit(
+            QUIZ, f"  - id: {question_id}\n", f"  - id: {question_id}\n    objective: {objective}\n"
+        )

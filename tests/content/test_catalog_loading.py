@@ -58,7 +58,11 @@ def test_lesson_fields(catalog, fixture_course):
     assert lesson.title == "Welcome"
     assert lesson.summary == "What this course covers and how it works."
     assert lesson.minutes == 3
-    assert lesson.objectives == ("Find your way around the course", "Tell the two roles apart")
+    assert [each.text for each in lesson.objectives] == [
+        "Find your way around the course",
+        "Tell the two roles apart",
+    ]
+    assert all(each.id is None for each in lesson.objectives)  # plain strings: no ids
     assert lesson.path == "lessons/welcome.md"
     data = (fixture_course / "lessons" / "welcome.md").read_bytes()
     assert lesson.version == hashlib.sha256(data).hexdigest()[:16]

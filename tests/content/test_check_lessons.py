@@ -35,7 +35,7 @@ RULES = {
     "lesson objectives are text": Rule(
         WELCOME,
         "- 42",
-        "objective 2 must be non-empty text, not the number 42",
+        "objective 2 must be non-empty text or {id: ..., text: ...}, not the number 42",
         edit(WELCOME, "  - Tell the two roles apart", "  - 42"),
     ),
     "lesson objectives are a list": Rule(

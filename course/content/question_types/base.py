@@ -20,6 +20,8 @@ from typing import Any, ClassVar
 from wtforms import Field
 
 from course.content.fields import (
+    ID_RE,
+    SLUG_RE,
     SourceFile,
     check_keys,
     check_unique,
@@ -30,6 +32,7 @@ from course.content.fields import (
     read_markdown,
     read_text,
 )
+from course.content.model import ObjectiveReference
 from course.content.yaml_source import YamlMap
 
 OPTION_KEYS = ("id", "text", "correct", "feedback")
@@ -77,6 +80,7 @@ class Question(ABC):
     prompt_html: str
     points: float
     explanation_html: str = ""
+    objective: ObjectiveReference | None = None  # the lesson objective it assesses
 
     @classmethod
     @abstractmethod
@@ -119,6 +123,25 @@ class Question(ABC):
     @abstractmethod
     def pick_answer(self, is_right: bool, rng: random.Random) -> Any:
         """Return an answer a learner could give, right or plausibly wrong (for the demo)."""
+
+
+def read_objective(source: SourceFile, raw: YamlMap, where: str) -> ObjectiveReference | None:
+    """Read a question's optional ``objective: <lesson-slug>#<id>``; None when absent or wrong.
+
+    Whether the lesson has that objective is checked once every file is read.
+    """
+    text = read_text(source, raw, "objective", where, required=False)
+    if text is None:
+        return None
+    lesson, _, objective_id = text.partition("#")
+    if not (SLUG_RE.match(lesson) and ID_RE.match(objective_id)):
+        source.problem(
+            raw.line_of("objective"),
+            f"'objective' of {where} must be <lesson-slug>#<objective-id> "
+            f"(e.g. welcome#find-your-way), not '{text}'",
+        )
+        return None
+    return ObjectiveReference(lesson, objective_id, raw.line_of("objective"))
 
 
 def register(question_class: type[Question]) -> type[Question]:
