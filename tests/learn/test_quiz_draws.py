@@ -3,14 +3,18 @@
 import random
 import re
 import shutil
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from course.auth.models import Role
 from course.content import get_catalog
 from course.db import new_session
+from course.manage.cohorts import member_ids
+from course.manage.quiz_analysis import analyse_quiz
 from course.progress.draws import draw_for
 from course.progress.models import QuizAttempt, QuizDraw
+from course.progress.quizzes import submit_attempt
 from tests.conftest import csrf_token
 from tests.content.broken_copies import FIXTURE_COURSE
 
@@ -200,3 +204,54 @@ def test_draw_for_keeps_the_first_draw_and_draws_each_attempt_anew(app, make_use
         assert again.question_ids == first.question_ids
         assert first.content_version == quiz.version
         assert len(retakes) > 1
+
+
+def test_question_analysis_counts_each_question_over_the_attempts_that_drew_it(
+    app, client, make_user, make_cohort, enter_as
+):
+    drawn_by_learner = [
+        ["pick-one", "is-accountable", "has-mentor", "who-does-it"],
+        ["pick-one", "is-accountable", "learns-by-doing", "who-does-it"],
+        ["pick-one", "learns-by-doing", "has-mentor", "who-does-it"],
+        ["pick-many", "is-accountable", "has-mentor", "who-does-it"],
+    ]
+    answers = {
+        "pick-one": "intern",
+        "pick-many": frozenset({"checklist"}),
+        "is-accountable": False,
+        "learns-by-doing": True,
+        "has-mentor": True,
+        "who-does-it": {"capstone": "intern", "checklist": "coordinator"},
+    }
+    learners = [make_user() for _ in drawn_by_learner]
+    now = datetime(2026, 12, 2, tzinfo=UTC)
+    with app.app_context(), new_session(write=True) as session:
+        quiz = get_catalog().quizzes[SLUG]
+        for learner, drawn in zip(learners, drawn_by_learner, strict=True):
+            submit_attempt(
+                session,
+                user_id=learner.id,
+                quiz=quiz.drawn(drawn),
+                number=1,
+                answers={question_id: answers[question_id] for question_id in drawn},
+                started_at=now - timedelta(minutes=5),
+                now=now,
+            )
+        session.commit()
+    manager = make_user(role=Role.MANAGER)
+    cohort = make_cohort(manager, members=learners)
+    with app.app_context(), new_session() as session:
+        analysis = analyse_quiz(session, get_catalog().quizzes[SLUG], member_ids(cohort.id))
+    responses = {stats.question.id: stats.responses for stats in analysis.questions}
+    assert responses == {
+        "pick-one": 3,
+        "pick-many": 1,
+        "is-accountable": 3,
+        "learns-by-doing": 2,
+        "has-mentor": 3,
+        "who-does-it": 4,
+    }
+    enter_as(manager)
+    page = client.get(f"/manage/cohorts/{cohort.id}/quizzes/{SLUG}").text
+    assert "Drawn in 3 attempts of 4: its figures count those attempts only." in page
+    assert "Drawn in 1 attempt of 4" in page
