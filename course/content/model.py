@@ -7,7 +7,7 @@ views can share these objects between requests and threads.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, ClassVar
 
 if TYPE_CHECKING:  # each question is an instance of its type's class
@@ -106,6 +106,20 @@ class Lesson:
 
 
 @dataclass(frozen=True)
+class QuizSection:
+    """A part of a quiz: an attempt gets ``draw`` of its questions, picked at random."""
+
+    title: str | None
+    draw: int
+    question_ids: tuple[str, ...]
+
+    @property
+    def is_drawn(self) -> bool:
+        """Tell whether an attempt gets fewer than all of the section's questions."""
+        return self.draw < len(self.question_ids)
+
+
+@dataclass(frozen=True)
 class Quiz:
     """A quiz and its questions, answer key included (it never leaves the server).
 
@@ -127,10 +141,46 @@ class Quiz:
     path: str
     # Question id -> the line of its prompt, for checks that look across files.
     question_lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
+    # From a file with ``sections``; () for one with plain ``questions``, which
+    # every attempt gets in full. ``questions`` holds every section's, in order.
+    sections: tuple[QuizSection, ...] = ()
 
     def question(self, question_id: str) -> Question | None:
         """Return the question with ``question_id``, or None."""
         return next((q for q in self.questions if q.id == question_id), None)
+
+    @property
+    def has_draws(self) -> bool:
+        """Tell whether attempts get a random part of the questions (and so need a draw)."""
+        return any(section.is_drawn for section in self.sections)
+
+    def drawn(self, question_ids: Collection[str]) -> Quiz:
+        """Return this quiz as one attempt sees it: only ``question_ids``, scored on their points.
+
+        Ids no longer in the quiz (the file changed since the draw) are left out.
+        """
+        kept = set(question_ids)
+        questions = tuple(q for q in self.questions if q.id in kept)
+        sections = tuple(
+            replace(section, question_ids=tuple(i for i in section.question_ids if i in kept))
+            for section in self.sections
+        )
+        return replace(
+            self,
+            questions=questions,
+            total_points=sum(q.points for q in questions),
+            sections=tuple(section for section in sections if section.question_ids),
+        )
+
+    def question_groups(self) -> list[tuple[str | None, tuple[Question, ...]]]:
+        """Return (section title or None, its questions) in order; one group without sections."""
+        if not self.sections:
+            return [(None, self.questions)]
+        by_id = {question.id: question for question in self.questions}
+        return [
+            (section.title, tuple(by_id[i] for i in section.question_ids if i in by_id))
+            for section in self.sections
+        ]
 
 
 @dataclass(frozen=True)

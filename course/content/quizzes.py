@@ -1,4 +1,4 @@
-"""Quiz files: ``kind: quiz`` YAML with questions; each question's type reads its own part."""
+"""Quiz files: ``kind: quiz`` YAML with questions or sections; each type reads its own part."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from course.content.fields import (
     read_text,
 )
 from course.content.item_writing import ParsedQuestion, check_item_writing
-from course.content.model import Quiz
+from course.content.model import Quiz, QuizSection
 from course.content.question_types import QUESTION_TYPES, Question
 from course.content.question_types.base import read_objective
 from course.content.yaml_source import YamlMap
@@ -30,7 +30,9 @@ QUIZ_KEYS = (
     "shuffle",
     "minutes",
     "questions",
+    "sections",
 )
+SECTION_KEYS = ("title", "draw", "questions")
 QUESTION_KEYS = ("id", "type", "prompt", "points", "explanation", "objective")
 DEFAULT_PASS_MARK = 70
 WHERE = "the quiz"
@@ -48,7 +50,15 @@ def parse_quiz(raw: YamlMap, source: SourceFile, slug: str, version: str) -> Qui
         max_attempts = read_integer(source, raw, "max_attempts", WHERE, minimum=1)
     shuffle = read_boolean(source, raw, "shuffle", WHERE, default=False)
     minutes = read_integer(source, raw, "minutes", WHERE, minimum=1)
-    parsed = _parse_questions(source, raw)
+    if "sections" in raw:
+        if "questions" in raw:
+            source.problem(
+                raw.line_of("questions"),
+                "a quiz has either 'questions' or 'sections' (each with its questions), not both",
+            )
+        parsed, sections = _parse_sections(source, raw)
+    else:
+        parsed, sections = _parse_questions(source, raw, "questions", WHERE, {}), ()
     questions = tuple(each.question for each in parsed)
 
     if len(source.problems) > problems_before or title is None or not questions:
@@ -63,19 +73,59 @@ def parse_quiz(raw: YamlMap, source: SourceFile, slug: str, version: str) -> Qui
         shuffle=bool(shuffle),
         questions=questions,
         total_points=sum(question.points for question in questions),
-        minutes=minutes or len(questions),  # about a minute a question
+        # About a minute a question an attempt gets.
+        minutes=minutes or (sum(each.draw for each in sections) if sections else len(questions)),
         version=version,
         path=source.path,
         question_lines={each.question.id: each.raw.line_of("prompt") for each in parsed},
+        sections=sections,
     )
 
 
-def _parse_questions(source: SourceFile, raw: YamlMap) -> tuple[ParsedQuestion, ...]:
-    questions_list = read_list(source, raw, "questions", WHERE)
+def _parse_sections(
+    source: SourceFile, raw: YamlMap
+) -> tuple[tuple[ParsedQuestion, ...], tuple[QuizSection, ...]]:
+    sections_list = read_list(source, raw, "sections", WHERE)
+    if sections_list is None:
+        return (), ()
+    parsed: list[ParsedQuestion] = []
+    sections = []
+    seen_ids: dict[str, int] = {}  # question ids are unique across the whole quiz
+    for position, section_raw in mapping_items(source, sections_list, "'sections'"):
+        where = f"section {position}"
+        check_keys(source, section_raw, SECTION_KEYS, where)
+        title = read_text(source, section_raw, "title", where, required=False)
+        draw = read_integer(source, section_raw, "draw", where, minimum=1)
+        in_section = _parse_questions(
+            source, section_raw, "questions", where, seen_ids, first_position=len(parsed) + 1
+        )
+        parsed.extend(in_section)
+        ids = tuple(each.question.id for each in in_section)
+        if draw is not None and in_section and draw > len(ids):
+            source.problem(
+                section_raw.line_of("draw"),
+                f"'draw' in {where} is {draw}, but the section has only {len(ids)} "
+                f"question{'s' if len(ids) != 1 else ''}; draw at most {len(ids)}",
+            )
+        sections.append(QuizSection(title=title, draw=draw or len(ids), question_ids=ids))
+    return tuple(parsed), tuple(sections)
+
+
+def _parse_questions(
+    source: SourceFile,
+    raw: YamlMap,
+    key: str,
+    where: str,
+    seen_ids: dict[str, int],
+    *,
+    first_position: int = 1,
+) -> tuple[ParsedQuestion, ...]:
+    questions_list = read_list(source, raw, key, where)
     if questions_list is None:
         return ()
-    questions, seen_ids = [], {}
-    for position, question_raw in mapping_items(source, questions_list, "'questions'"):
+    questions = []
+    for index, question_raw in mapping_items(source, questions_list, f"'{key}'"):
+        position = first_position + index - 1
         question = _parse_question(source, question_raw, position, seen_ids)
         if question is not None:
             questions.append(ParsedQuestion(question, question_raw))

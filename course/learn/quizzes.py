@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from datetime import UTC
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -9,14 +10,16 @@ from flask_login import current_user, login_required
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.exc import IntegrityError
 
+from course.content.model import Quiz
 from course.content.question_types import AnswerError
-from course.db import get_session, utcnow
+from course.db import begin_write, get_session, utcnow
 from course.learn.navigation import course_contents, neighbours
 from course.learn.quiz_form import build_quiz_form, read_answers
 from course.learn.views import bp, load_item, open_item
 from course.manage.overrides import learner_due_on
 from course.manage.permissions import can_view_learner
 from course.progress.certificates import issue_if_complete
+from course.progress.draws import draw_for, find_draw
 from course.progress.models import QuizAttempt
 from course.progress.quizzes import AttemptRefused, submit_attempt, submitted_attempts
 
@@ -49,6 +52,20 @@ def shuffle_seed(user_id: int, slug: str, number: int) -> str:
     return f"{current_app.secret_key}:{user_id}:{slug}:{number}"
 
 
+def as_attempt_sees_it(session, quiz: Quiz, user_id: int, number: int) -> Quiz:
+    """Return the quiz with only this attempt's drawn questions, drawing them on first sight."""
+    if not quiz.has_draws:
+        return quiz
+    draw = find_draw(session, user_id, quiz.slug, number)
+    if draw is None:
+        # The attempt's first view writes its draw, in a GET too: one transaction
+        # holding the write lock, committed here so a reload finds it.
+        begin_write(session)
+        draw = draw_for(session, user_id, quiz, number, utcnow(), random.SystemRandom())
+        session.commit()
+    return quiz.drawn(draw.question_ids)
+
+
 @bp.route("/quizzes/<slug>", methods=["GET", "POST"])
 @login_required
 def quiz(slug: str):
@@ -66,6 +83,8 @@ def quiz(slug: str):
     # The learner's own limit: the quiz's, and the attempts their manager granted.
     limit = state.max_attempts
     is_out_of_attempts = limit is not None and number > limit
+    # What this attempt asks: the questions drawn for it, scored on their points.
+    asked = quiz
     status_code = 200
     form = None
     missing: list[str] = []
@@ -80,9 +99,12 @@ def quiz(slug: str):
             return redirect(url_for("learn.attempt", slug=slug, attempt_id=earlier.id))
         if form_number > number:
             abort(400, "This quiz form does not match your attempts. Reload the quiz.")
-        form = build_quiz_form(quiz, shuffle_seed(current_user.id, slug, number), request.form)
+        if not is_out_of_attempts:
+            asked = as_attempt_sees_it(session, quiz, current_user.id, number)
+        form = build_quiz_form(asked, shuffle_seed(current_user.id, slug, number), request.form)
         try:
-            answers, missing = read_answers(quiz, form, request.form)
+            # An answer to a question this attempt did not draw is refused like a forged one.
+            answers, missing = read_answers(asked, form, request.form)
         except AnswerError as error:
             abort(400, str(error))
         if not missing:
@@ -91,7 +113,7 @@ def quiz(slug: str):
                 attempt = submit_attempt(
                     session,
                     user_id=current_user.id,
-                    quiz=quiz,
+                    quiz=asked,
                     number=number,
                     answers=answers,
                     started_at=started_at.astimezone(UTC),
@@ -119,12 +141,13 @@ def quiz(slug: str):
             return redirect(url_for("learn.attempt", slug=slug, attempt_id=attempt.id))
         status_code = 422
     elif not is_out_of_attempts:
-        form = build_quiz_form(quiz, shuffle_seed(current_user.id, slug, number), None)
+        asked = as_attempt_sees_it(session, quiz, current_user.id, number)
+        form = build_quiz_form(asked, shuffle_seed(current_user.id, slug, number), None)
     previous_item, next_item = neighbours(catalog, outline_item)
     return (
         render_template(
             "learn/quiz.html",
-            quiz=quiz,
+            quiz=asked,
             item=outline_item,
             state=state,
             form=form,

@@ -4,7 +4,8 @@ Facility is the mean score on a question as a share of its points. The
 discrimination index is computed as Moodle does: the correlation, across
 attempts, between the score on the question and the score on the rest of the
 attempt (its total minus this question), so a question does not correlate
-with itself.
+with itself. In a quiz with sections each attempt draws some questions: a
+question is counted over the attempts that drew it, and says how many.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ def type_label(question: Question) -> str:
 class QuestionStats:
     number: int
     question: Question
-    responses: int
+    responses: int  # the attempts that drew the question (all of them, without draws)
     facility: float | None  # 0-1; None without responses, or for a question worth no points
     discrimination: float | None  # -1 to 1; None when every score was the same
     counts: tuple[ResponseCount, ...]

@@ -61,6 +61,25 @@ class AttemptGrant(Model):
     granted_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class QuizDraw(Model):
+    """The questions one attempt at a quiz with ``sections`` gets, drawn when it is first shown.
+
+    Kept from the first view to the submission (and after), so a reload or another
+    device shows the same questions and the attempt is graded on them alone.
+    """
+
+    __tablename__ = "quiz_draw"
+    __table_args__ = (UniqueConstraint("user_id", "quiz_slug", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    quiz_slug: Mapped[str] = mapped_column(String(100))
+    number: Mapped[int]  # the attempt's number, as on QuizAttempt
+    content_version: Mapped[str] = mapped_column(String(64))
+    question_ids: Mapped[list[str]] = mapped_column(JSON)  # in the quiz's order
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class QuizAnswer(Model):
     """One question of an attempt: what was asked, answered and awarded, as it was then."""
 

@@ -6,6 +6,29 @@ import pytest
 
 from tests.content.broken_copies import QUIZ, Rule, edit
 
+# The fixture quiz in sections: draw one of the first two questions, then the third.
+SECTIONED = """\
+kind: quiz
+title: Fixture Quiz
+sections:
+  - title: Roles
+    draw: 1
+    questions:
+      - id: pick-one
+        type: true_false
+        prompt: An intern learns by doing.
+        answer: true
+      - id: pick-two
+        type: true_false
+        prompt: An intern has a mentor.
+        answer: true
+  - questions:
+      - id: is-accountable
+        type: true_false
+        prompt: An intern is accountable for the outcome of product decisions.
+        answer: false
+"""
+
 RULES = {
     "quiz title required": Rule(
         QUIZ,
@@ -183,6 +206,36 @@ RULES = {
         "kind: survey",
         "'kind' must be quiz or scenario, not text 'survey'",
         edit(QUIZ, "kind: quiz", "kind: survey"),
+    ),
+    "section draw at most its questions": Rule(
+        QUIZ,
+        "draw: 3",
+        "'draw' in section 1 is 3, but the section has only 2 questions; draw at most 2",
+        writes={QUIZ: SECTIONED.replace("draw: 1", "draw: 3")},
+    ),
+    "section draw at least one": Rule(
+        QUIZ,
+        "draw: 0",
+        "'draw' in section 1 must be a whole number above 0, not the number 0",
+        writes={QUIZ: SECTIONED.replace("draw: 1", "draw: 0")},
+    ),
+    "section unknown key": Rule(
+        QUIZ,
+        "titel: Roles",
+        "unknown key 'titel' in section 2; did you mean 'title'?",
+        writes={QUIZ: SECTIONED.replace("  - questions:", "  - titel: Roles\n    questions:")},
+    ),
+    "sections or questions": Rule(
+        QUIZ,
+        "questions: [1]",
+        "a quiz has either 'questions' or 'sections' (each with its questions), not both",
+        writes={QUIZ: SECTIONED + "questions: [1]\n"},
+    ),
+    "question ids unique across sections": Rule(
+        QUIZ,
+        "- id: pick-one  # again",
+        "question id 'pick-one' is used twice (first at line 7)",
+        writes={QUIZ: SECTIONED.replace("- id: is-accountable", "- id: pick-one  # again")},
     ),
     "quiz file extension": Rule(
         "quizzes/other.yml",
