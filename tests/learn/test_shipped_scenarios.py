@@ -157,7 +157,9 @@ def test_every_weak_choice_changes_something_later(scenario):
     read = set()
     for place in [*scenario["steps"].values(), *scenario["endings"].values()]:
         for variant in place.get("variants", ()):
-            read |= set(variant["when"].get("flags", ())) | set(variant["when"].get("not_flags", ()))
+            read |= set(variant["when"].get("flags", ())) | set(
+                variant["when"].get("not_flags", ())
+            )
     for step in scenario["steps"].values():
         for choice in step["choices"]:
             for entry in choice["next"] if isinstance(choice["next"], list) else ():
