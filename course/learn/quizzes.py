@@ -14,7 +14,7 @@ from course.db import get_session, utcnow
 from course.learn.navigation import neighbours
 from course.learn.quiz_form import build_quiz_form, read_answers
 from course.learn.views import bp, load_item, open_item
-from course.manage.permissions import can_view_learner
+from course.permissions import can_view_learner
 from course.progress.certificates import issue_if_complete
 from course.progress.models import QuizAttempt
 from course.progress.quizzes import AttemptRefused, submit_attempt, submitted_attempts

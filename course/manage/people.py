@@ -9,7 +9,6 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from course.auth.models import User
-from course.auth.permissions import manager_required
 from course.db import get_session, utcnow
 from course.manage.cohorts import (
     CohortError,
@@ -27,6 +26,7 @@ from course.manage.paging import requested_page
 from course.manage.roster import MAX_BYTES, MAX_ROWS, RosterError, decode_upload, parse_people
 from course.manage.tokens import TOKEN_LIFETIME, issue_password_tokens
 from course.manage.views import COHORT, bp, load_cohort
+from course.permissions import manager_required
 
 FIND_LENGTH = 100  # longer searches are cut: no name or email is longer
 

@@ -10,7 +10,6 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user
 
 from course.auth.models import User
-from course.auth.permissions import manager_required
 from course.content import get_catalog
 from course.db import get_session, utcnow
 from course.manage import charts, export
@@ -34,9 +33,9 @@ from course.manage.matrix import (
 )
 from course.manage.models import Cohort
 from course.manage.paging import Paging
-from course.manage.permissions import can_view_cohort, visible_cohorts
 from course.manage.quiz_analysis import MIN_RESPONSES, analyse_quiz
 from course.manage.scenario_analysis import SCORE_BANDS, analyse_scenario
+from course.permissions import can_view_cohort, manager_required, visible_cohorts
 from course.progress.state import progress_for_learner
 
 bp = Blueprint("manage", __name__)
