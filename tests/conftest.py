@@ -19,7 +19,7 @@ from course import create_app
 from course.auth.accounts import begin_session
 from course.auth.models import Role, User
 from course.auth.passwords import hash_password
-from course.auth.views import SESSION_TOKEN_KEY
+from course.auth.sessions import SESSION_TOKEN_KEY
 from course.content import get_catalog
 from course.db import Model, make_engine, new_session, utcnow
 from course.manage.cohorts import create_cohort, join_cohort, renew_invite_code

@@ -13,15 +13,17 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
 from course.auth import accounts
 from course.auth.forms import NameForm, PasswordChangeForm, RegisterForm, SignInForm
+from course.auth.invitations import held_invitation
 from course.auth.models import User
 from course.auth.passwords import verify_password
-from course.auth.permissions import safe_next_path
+from course.auth.sessions import SESSION_TOKEN_KEY, start_session
 from course.db import get_session, utcnow
 from course.extensions import limiter
+from course.site.addresses import safe_next_path
 
 bp = Blueprint("auth", __name__)
 
@@ -38,33 +40,18 @@ def _email_key() -> str:
     return "email:" + accounts.normalise_email(request.form.get("email", ""))[:254]
 
 
-SESSION_TOKEN_KEY = "auth_token"  # noqa: S105 - a key name, not a secret
-
-
-def start_session(db, user) -> None:
-    """Sign ``user`` in on a fresh session, so nothing from before carries over."""
-    session.clear()
-    session[SESSION_TOKEN_KEY] = accounts.begin_session(db, user)
-    login_user(user)
-    session.permanent = True
-
-
 @bp.route("/register", methods=["GET", "POST"])
 # Sign-up must say when an email is taken (there is no mail to say it instead),
 # so it is throttled per address to keep that from becoming a lookup service.
 @limiter.limit(_register_limit, methods=["POST"])
 def register():
     """Create a learner account and sign it in; after an invite link, join its cohort too."""
-    # Imported here, not at the top: the manage views import this module.
-    from course.manage.cohorts import join_cohort
-    from course.manage.invites import pending_invite
-
     if current_user.is_authenticated:
         return redirect(url_for("learn.outline"))
     db = get_session()
     mode = current_app.config["REGISTRATION"]
-    cohort = pending_invite(db) if mode != "closed" else None
-    if mode == "closed" or (mode == "invite" and cohort is None):
+    invitation = held_invitation(db) if mode != "closed" else None
+    if mode == "closed" or (mode == "invite" and invitation is None):
         return render_template("auth/registration_closed.html", mode=mode), 403
     form = RegisterForm()
     if form.validate_on_submit():
@@ -75,13 +62,13 @@ def register():
         except accounts.AccountError as error:
             form.email.errors.append(str(error))
         else:
-            if cohort is not None:
-                join_cohort(db, cohort_id=cohort.id, user_ids=[user.id], now=utcnow())
+            if invitation is not None:
+                invitation.accept(db, user.id, utcnow())
             start_session(db, user)
             db.commit()
             flash(f"Welcome, {user.name}. Your account is ready.", "success")
-            if cohort is not None:
-                return redirect(url_for("manage.join", code=cohort.invite_code))
+            if invitation is not None:
+                return redirect(invitation.leads_to)
             return redirect(safe_next_path(request.args.get("next")) or url_for("learn.outline"))
     return render_template("auth/register.html", form=form)
 

@@ -15,7 +15,7 @@ from flask import (
 from flask_login import current_user
 
 from course.auth.accounts import change_password
-from course.auth.views import SESSION_TOKEN_KEY, start_session
+from course.auth.sessions import SESSION_TOKEN_KEY, start_session
 from course.db import get_session, utcnow
 from course.manage.cohorts import cohort_for_invite, is_member, join_cohort
 from course.manage.forms import SetPasswordForm
