@@ -11,12 +11,10 @@ def init_app(app: Flask) -> None:
     # course.permissions), and importing course.manage.models must not pull in the
     # manager's views, which themselves read course.permissions.
     from course.manage import join, people  # noqa: F401  (their routes join the blueprint)
-    from course.manage.demo import demo_command
     from course.manage.export_cli import export_cli
     from course.manage.invites import invitation_from_link
     from course.manage.views import bp
 
     app.register_blueprint(bp)
-    app.cli.add_command(demo_command)
     app.cli.add_command(export_cli)
     find_invitations_with(app, invitation_from_link)

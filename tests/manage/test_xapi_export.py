@@ -17,7 +17,7 @@ from course.progress.models import LearningRecord, LessonProgress, QuizAttempt, 
 from course.progress.records import Verb
 from course.progress.xapi import statement
 from tests.conftest import FIXTURE_COURSE, Activity
-from tests.manage.test_demo import run_demo
+from tests.test_demo import run_demo
 
 SITE = "https://course.example"
 AT = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
