@@ -34,6 +34,8 @@ SETTINGS: dict[str, tuple[object, object]] = {
     "LOGIN_LIMIT": ("10 per minute;50 per hour", str),
     "REGISTER_LIMIT": ("20 per hour", str),
     "BASE_URL": (None, str),
+    "SMTP_URL": (None, str),
+    "MAIL_FROM": (None, str),
     "PROXY_HOPS": (0, int),
 }
 
@@ -72,6 +74,14 @@ def _fill_derived(app) -> None:
         )
     if config["BASE_URL"]:
         config["BASE_URL"] = parse_base_url(config["BASE_URL"], "COURSE_BASE_URL")
+    if config["SMTP_URL"]:
+        # Imported here: reading an SMTP address needs nothing else of the mail package.
+        from course.mail.sender import parse_smtp_url
+
+        parse_smtp_url(config["SMTP_URL"])  # refuse a bad address at start-up, not at first mail
+    if not config["MAIL_FROM"]:
+        host = urlsplit(config["BASE_URL"]).hostname if config["BASE_URL"] else "localhost"
+        config["MAIL_FROM"] = f"course@{host}"
     if not isinstance(config["PROXY_HOPS"], int) or config["PROXY_HOPS"] < 0:
         raise ValueError(
             "COURSE_PROXY_HOPS must be a count of trusted proxies (0 or more), "

@@ -22,10 +22,10 @@ from datetime import datetime, timedelta
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from course.auth.models import Role, User
+from course.auth.models import AuthSession, Role, User
 from course.auth.passwords import hash_password
 from course.content import get_catalog
 from course.content.model import Catalog, Quiz, Scenario
@@ -65,6 +65,8 @@ class DemoCohort:
     cohort_name: str
     manager_email: str
     learners: int
+    learner_email: str
+    manager_was_reset: bool  # the manager existed: its password changed and its sessions ended
 
 
 @click.command("demo")
@@ -89,7 +91,13 @@ def demo_command(learners: int, seed: int | None) -> None:
         f"Created “{made.cohort_name}” (cohort {made.cohort_id}) with {made.learners} learners "
         f"in {time.perf_counter() - began:.1f}s."
     )
+    if made.manager_was_reset:
+        click.echo(
+            f"The demo manager {made.manager_email} existed already: its password is now "
+            "the one below, and it is signed out everywhere it was signed in."
+        )
     click.echo(f"Sign in as the demo manager: {made.manager_email}")
+    click.echo(f"Or as one of the demo learners: {made.learner_email}")
     click.echo(f"Password (for the manager and every demo learner): {password}")
 
 
@@ -102,11 +110,19 @@ def fill_demo(
     now: datetime,
     rng: random.Random,
 ) -> DemoCohort:
-    """Add the demo manager (or reset its password), a new cohort and its learners' records."""
+    """Add the demo manager (or reset its password and sign-ins), a cohort and its records."""
     manager = session.scalar(select(User).where(User.email == MANAGER_EMAIL))
+    was_reset = manager is not None
     if manager is None:
         manager = User(email=MANAGER_EMAIL, name="Demo Manager", role=Role.MANAGER)
         session.add(manager)
+    else:
+        # A new password ends the old one's sign-ins, as changing it on /account does.
+        session.execute(
+            update(AuthSession)
+            .where(AuthSession.user_id == manager.id, AuthSession.ended_at.is_(None))
+            .values(ended_at=now)
+        )
     if not manager.is_manager:
         manager.role = Role.MANAGER
     manager.password_hash = password_hash
@@ -144,7 +160,9 @@ def fill_demo(
         Learner(catalog, rng, records, user_id).walk(joined_at, now)
     session.execute(insert(CohortMember), joined)
     records.insert(session)
-    return DemoCohort(cohort.id, cohort.name, MANAGER_EMAIL, learners)
+    return DemoCohort(
+        cohort.id, cohort.name, MANAGER_EMAIL, learners, people[0]["email"], was_reset
+    )
 
 
 class Records:

@@ -39,7 +39,11 @@ def can_view_cohort(user, cohort: Cohort) -> bool:
 
 
 def can_view_learner(session: Session, user, learner_id: int) -> bool:
-    """Let a learner see their own records, and admins and their cohorts' managers see them."""
+    """Let a learner see their own records, and admins and their cohorts' managers see them.
+
+    Only a cohort the learner has joined counts: an invitation they have not accepted
+    gives its managers nothing.
+    """
     if not user.is_authenticated:
         return False
     if user.id == learner_id or user.is_admin:
@@ -50,6 +54,7 @@ def can_view_learner(session: Session, user, learner_id: int) -> bool:
         select(
             exists()
             .where(CohortMember.user_id == learner_id)
+            .where(CohortMember.joined_at.is_not(None))
             .where(CohortManager.cohort_id == CohortMember.cohort_id)
             .where(CohortManager.user_id == user.id)
         )

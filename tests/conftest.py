@@ -6,9 +6,12 @@ names a PostgreSQL database, once more on PostgreSQL.
 
 from __future__ import annotations
 
+import email
+import email.policy
 import itertools
 import os
 import re
+import socket
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -332,3 +335,87 @@ def enter_as(app, client):
         return browser
 
     return enter
+
+
+class MailServer:
+    """A real SMTP server (aiosmtpd) on 127.0.0.1 that keeps what it receives.
+
+    ``stop()`` and ``start()`` take it down and bring it back on the same port;
+    ``tls`` is None, "starttls" or "tls" (with a self-signed certificate the
+    test trusts through ``SSL_CERT_FILE``).
+    """
+
+    def __init__(self, port: int, tls: str | None = None, ssl_context=None):
+        self.port = port
+        self.tls = tls
+        self.ssl_context = ssl_context
+        self.received: list[email.message.EmailMessage] = []
+        self.refused: set[str] = set()  # addresses the server says it has no mailbox for
+        self.controller = None
+
+    @property
+    def url(self) -> str:
+        scheme = {None: "smtp", "starttls": "smtp+starttls", "tls": "smtps"}[self.tls]
+        return f"{scheme}://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        from aiosmtpd.controller import Controller
+
+        server = self
+
+        class Keep:
+            async def handle_RCPT(self, _server, _session, envelope, address, _options):
+                if address in server.refused:
+                    return "550 No such mailbox here"
+                envelope.rcpt_tos.append(address)
+                return "250 OK"
+
+            async def handle_DATA(self, _server, _session, envelope):
+                server.received.append(
+                    email.message_from_bytes(envelope.content, policy=email.policy.default)
+                )
+                return "250 Message accepted for delivery"
+
+        options = {}
+        if self.tls == "starttls":
+            options = {"tls_context": self.ssl_context, "require_starttls": True}
+        elif self.tls == "tls":
+            options = {"ssl_context": self.ssl_context}
+        self.controller = Controller(Keep(), hostname="127.0.0.1", port=self.port, **options)
+        self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+    def to(self, address: str) -> list[email.message.EmailMessage]:
+        """Return the mails received for ``address``."""
+        return [mail for mail in self.received if mail["To"] == address]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def mail_server():
+    """A running SMTP server on loopback; point ``SMTP_URL`` at ``mail_server.url``."""
+    server = MailServer(free_port())
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def mail_app(make_app, mail_server):
+    """An app that sends mail through ``mail_server``, with links under a public address."""
+    return make_app(SMTP_URL=mail_server.url, BASE_URL="https://learn.example.com")
+
+
+def mail_link(mail: email.message.EmailMessage) -> str:
+    """Return the first site address in a mail's text part."""
+    text = mail.get_body(("plain",)).get_content()
+    return re.search(r"https://learn\.example\.com/\S*", text).group(0)

@@ -7,14 +7,15 @@ sent to sign in (302). A route missing from the table fails
 """
 
 import io
+import re
 from dataclasses import dataclass
 
 import pytest
 
 from course.auth.models import Role, User
 from course.db import new_session, utcnow
-from course.manage.cohorts import join_cohort, remove_member
-from course.manage.models import Cohort
+from course.manage.cohorts import accept_invitation, invite_to_cohort, remove_member
+from course.manage.models import Cohort, CohortMember
 from course.manage.tokens import issue_password_tokens
 from course.progress.certificates import issue_certificate
 from tests.conftest import RIGHT, post_form
@@ -63,6 +64,8 @@ ROUTES = [
     ("GET", C, None, expect(302, 403, 404, 200)),
     ("GET", C + "/learners/{member}", None, expect(302, 403, 404, 200)),
     ("GET", C + "/learners/{outsider}", None, expect(302, 403, 404, 404)),
+    # Invited, not yet accepted: nothing of theirs is the cohort's, not even for an admin.
+    ("GET", C + "/learners/{invitee}", None, expect(302, 403, 404, 404)),
     ("GET", C + "/quizzes/fixture-quiz", None, expect(302, 403, 404, 200)),
     ("GET", C + "/quizzes/no-such-quiz", None, expect(302, 403, 404, 404)),
     ("GET", C + "/scenarios/fixture-scenario", None, expect(302, 403, 404, 200)),
@@ -70,6 +73,7 @@ ROUTES = [
     ("GET", C + "/export.csv", None, expect(302, 403, 404, 200)),
     ("GET", C + "/people", None, expect(302, 403, 404, 200)),
     ("POST", C + "/invite", {}, expect(302, 403, 404, 302)),
+    ("POST", C + "/reminders", {}, expect(302, 403, 404, 302)),
     (
         "POST",
         C + "/people/add",
@@ -80,6 +84,7 @@ ROUTES = [
     ("POST", C + "/learners/{member}/remove", {}, expect(302, 403, 404, 302)),
     ("POST", C + "/learners/{passwordless}/password-link", {}, expect(302, 403, 404, 200)),
     ("POST", C + "/learners/{member}/password-link", {}, expect(302, 403, 404, 403)),
+    ("POST", C + "/learners/{invitee}/password-link", {}, expect(302, 403, 404, 404)),
     ("POST", C + "/managers", {"manager-email": "third@example.com"}, expect(302, 403, 404, 302)),
     # The cohort's only manager: removing them is refused, with a reason.
     ("POST", C + "/managers/{cohort_manager}/remove", {}, expect(302, 403, 404, 400)),
@@ -93,6 +98,11 @@ ROUTES = [
     ("GET", "/join/{code}", None, expect(200, 200, 200, 200)),
     ("POST", "/join/{code}", {}, expect(302, 302, 302, 302)),
     ("GET", "/join/not-a-code", None, expect(404, 404, 404, 404)),
+    ("GET", "/invitations", None, expect(302, 200, 200, 200)),
+    # Only the learner invited answers an invitation; to anyone else there is none.
+    ("POST", "/invitations/{other_cohort}/accept", {}, expect(302, 302, 404, 404)),
+    ("POST", "/invitations/{other_cohort}/decline", {}, expect(302, 302, 404, 404)),
+    ("POST", "/invitations/999999/accept", {}, expect(302, 404, 404, 404)),
     ("GET", "/set-password/{token}", None, expect(200, 200, 200, 200)),
     ("GET", "/set-password/not-a-token", None, expect(404, 404, 404, 404)),
     ("POST", "/set-password/not-a-token", {}, expect(404, 404, 404, 404)),
@@ -116,21 +126,39 @@ def world(app, make_user, make_cohort, activity, password_hash):
     classmate = make_user(email="classmate@example.com")
     member = make_user(email="member@example.com")
     outsider = make_user(email="outsider@example.com")
-    with app.app_context(), new_session(write=True) as session:
-        passwordless = User(email="new@example.com", name="Newcomer", role=Role.LEARNER)
-        session.add(passwordless)
-        session.flush()
-        token = issue_password_tokens(session, [passwordless.id], utcnow())[passwordless.id]
-        session.commit()
-        passwordless_id = passwordless.id
+    invitee = make_user(email="invitee@example.com")
     cohort = make_cohort(
         manager, members=[classmate, member, outsider], invite=True, name="Spring hires"
     )
-    make_cohort(other, members=[outsider], name="Other cohort")
+    other_cohort = make_cohort(other, members=[outsider], name="Other cohort")
     with app.app_context(), new_session(write=True) as session:
-        join_cohort(session, cohort_id=cohort.id, user_ids=[passwordless_id], now=utcnow())
+        # An account made for the cohort by its manager, its password not set yet.
+        passwordless = User(email="new@example.com", name="Newcomer", role=Role.LEARNER)
+        session.add(passwordless)
+        session.flush()
+        session.add(
+            CohortMember(
+                cohort_id=cohort.id,
+                user_id=passwordless.id,
+                joined_at=utcnow(),
+                invited_by_id=manager.id,
+                created_account=True,
+            )
+        )
+        token = issue_password_tokens(session, [passwordless.id], utcnow())[passwordless.id]
+        passwordless_id = passwordless.id
         # The outsider was in this cohort once: gone, they are no longer the manager's to see.
         remove_member(session, cohort_id=cohort.id, user_id=outsider.id)
+        invite_to_cohort(
+            session, cohort_id=cohort.id, user_ids=[invitee.id], invited_by=manager.id, now=utcnow()
+        )
+        invite_to_cohort(
+            session,
+            cohort_id=other_cohort.id,
+            user_ids=[classmate.id],
+            invited_by=other.id,
+            now=utcnow(),
+        )
         session.commit()
         code = session.get(Cohort, cohort.id).invite_code
     attempt = activity.quiz(member, RIGHT)
@@ -150,6 +178,8 @@ def world(app, make_user, make_cohort, activity, password_hash):
         "cohort_manager": manager.id,
         "member": member.id,
         "outsider": outsider.id,
+        "invitee": invitee.id,
+        "other_cohort": other_cohort.id,
         "passwordless": passwordless_id,
         "code": code,
         "token": token,
@@ -188,6 +218,8 @@ PLACEHOLDERS = {
     "cohort_manager": 7,
     "member": 2,
     "outsider": 3,
+    "invitee": 8,
+    "other_cohort": 9,
     "passwordless": 4,
     "code": "c",
     "token": "t",
@@ -210,3 +242,70 @@ def test_every_route_has_an_entry(app):
         for method in rule.methods - {"HEAD", "OPTIONS"}
     }
     assert routes - covered == set(), "routes without an entry in ROUTES"
+
+
+def test_adding_an_email_gives_a_manager_nothing_until_its_owner_accepts(
+    app, client, make_user, make_cohort, activity, enter_as
+):
+    """The attack: manager B adds to B's cohort the email of X's learner A, and of an account
+    X made whose password is not set yet. B sees nothing of A's, takes over nothing, and
+    learns nothing about which emails have accounts.
+    """
+    x = make_user(role=Role.MANAGER, email="x@example.com", name="Xavier Manager")
+    b = make_user(role=Role.MANAGER, email="b@example.com", name="Bea Manager")
+    a = make_user(email="a@example.com", name="Ada Private")
+    cohort_x = make_cohort(x, members=[a], name="X's cohort")
+    cohort_b = make_cohort(b, name="B's cohort")
+    attempt = activity.quiz(a, RIGHT)
+    run = activity.scenario(a, "careful", "ship")
+    enter_as(x)
+    made = post_form(
+        client, f"/manage/cohorts/{cohort_x.id}/people/add", {"add-people": "Nia, nia@example.com"}
+    )
+    x_link = re.findall(r'value="http://localhost(/set-password/[^"]+)" readonly', made.text)[0]
+    with app.app_context(), new_session() as session:
+        nia = session.query(User).filter_by(email="nia@example.com").one()
+
+    enter_as(b)
+    reply = post_form(
+        client,
+        f"/manage/cohorts/{cohort_b.id}/people/add",
+        {"add-people": "a@example.com\nnia@example.com"},
+    )
+    assert "Invited: <strong>2</strong>" in reply.text
+    assert "Ada Private" not in reply.text
+    assert "sign in as before" not in reply.text
+    records = (
+        f"/quizzes/fixture-quiz/attempts/{attempt}",
+        f"/scenarios/fixture-scenario/runs/{run}",
+        f"/manage/cohorts/{cohort_b.id}/learners/{a.id}",
+    )
+    assert [client.get(path).status_code for path in records] == [404, 404, 404]
+    cohort_page = client.get(f"/manage/cohorts/{cohort_b.id}").text
+    assert "Ada Private" not in cohort_page
+    assert "a@example.com" not in client.get(f"/manage/cohorts/{cohort_b.id}/export.csv").text
+    assert (
+        "0 attempts by 0 learners"
+        in client.get(f"/manage/cohorts/{cohort_b.id}/quizzes/fixture-quiz").text
+    )
+    people = client.get(f"/manage/cohorts/{cohort_b.id}/people").text
+    assert "a@example.com" in people
+    assert "Invited" in people
+    assert "Ada Private" not in people
+    assert "New set-password link" not in people
+
+    # No set-password link for X's account: not while invited, nor once it has joined B's
+    # cohort, for the account was not made for B's cohort.
+    link_for_nia = f"/manage/cohorts/{cohort_b.id}/learners/{nia.id}/password-link"
+    assert post_form(client, link_for_nia).status_code == 404
+    with app.app_context(), new_session(write=True) as session:
+        accept_invitation(session, cohort_id=cohort_b.id, user_id=nia.id, now=utcnow())
+        session.commit()
+    assert post_form(client, link_for_nia).status_code == 403
+    assert app.test_client().get(x_link).status_code == 200  # X's link still works
+
+    # Once A accepts, B sees what A does in the course.
+    with app.app_context(), new_session(write=True) as session:
+        accept_invitation(session, cohort_id=cohort_b.id, user_id=a.id, now=utcnow())
+        session.commit()
+    assert [client.get(path).status_code for path in records] == [200, 200, 200]

@@ -72,3 +72,42 @@ def test_demo_runs_on_the_test_database_and_course(app):
     run_demo(app, "--learners", "3")
     with app.app_context(), new_session() as session:
         assert count(session, select(CohortMember)) == 3
+
+
+def test_demo_prints_a_learner_to_sign_in_as(app):
+    result = app.test_cli_runner().invoke(args=["demo", "--learners", "2"])
+    email = re.search(r"Or as one of the demo learners: (\S+)", result.output).group(1)
+    password = re.search(r"every demo learner\): (\S+)", result.output).group(1)
+    client = app.test_client()
+    response = post_form(client, "/login", {"email": email, "password": password})
+    assert response.headers["Location"] == "/"
+    assert "existed already" not in result.output
+
+
+def test_demo_run_again_says_it_reset_the_manager_and_signs_it_out(app):
+    first_password = run_demo(app, "--learners", "1")
+    signed_in = app.test_client()
+    response = post_form(
+        signed_in, "/login", {"email": "demo.manager@example.com", "password": first_password}
+    )
+    assert response.headers["Location"] == "/manage/"
+    assert signed_in.get("/manage/").status_code == 200
+
+    again = app.test_cli_runner().invoke(args=["demo", "--learners", "1"])
+    assert again.exit_code == 0, again.output
+    assert (
+        "The demo manager demo.manager@example.com existed already: its password is now the "
+        "one below, and it is signed out everywhere it was signed in." in again.output
+    )
+    assert signed_in.get("/manage/").status_code == 302  # its session ended
+    old = post_form(
+        app.test_client(),
+        "/login",
+        {"email": "demo.manager@example.com", "password": first_password},
+    )
+    assert old.status_code == 200  # the old password no longer works
+    new_password = re.search(r"every demo learner\): (\S+)", again.output).group(1)
+    new = post_form(
+        app.test_client(), "/login", {"email": "demo.manager@example.com", "password": new_password}
+    )
+    assert new.headers["Location"] == "/manage/"

@@ -56,3 +56,37 @@ def test_course_db_upgrade_command(tmp_path, make_app):
     assert app.test_client().get("/healthz").status_code == 200
     result = app.test_cli_runner().invoke(args=["db", "downgrade", "base"])
     assert result.exit_code == 0, result.output
+
+
+def test_memberships_from_before_invitations_stay_joined(tmp_path):
+    url = f"sqlite:///{tmp_path / 'members.db'}"
+    config = alembic_config(url)
+    command.upgrade(config, "0002")
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                'INSERT INTO "user" (id, email, name, role, created_at) '
+                "VALUES (1, 'm@example.com', 'M', 'manager', '2026-01-01 00:00:00'), "
+                "(2, 'l@example.com', 'L', 'learner', '2026-01-01 00:00:00')"
+            )
+        )
+        connection.execute(
+            text("INSERT INTO cohort (id, name, created_at) VALUES (1, 'C', '2026-01-01 00:00:00')")
+        )
+        connection.execute(
+            text(
+                "INSERT INTO cohort_member (cohort_id, user_id, joined_at) "
+                "VALUES (1, 2, '2026-01-02 00:00:00')"
+            )
+        )
+    command.upgrade(config, "head")
+    with engine.connect() as connection:
+        row = connection.execute(
+            text("SELECT joined_at, invited_by_id, created_account FROM cohort_member")
+        ).one()
+        users = connection.execute(text('SELECT count(*) FROM "user"')).scalar()
+    engine.dispose()
+    assert row.joined_at is not None  # still a member: their managers keep seeing them
+    assert (row.invited_by_id, bool(row.created_account)) == (None, False)
+    assert users == 2  # rebuilding cohort_member touched no other table

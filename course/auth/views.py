@@ -73,6 +73,11 @@ def register():
     return render_template("auth/register.html", form=form)
 
 
+def landing_path(user) -> str:
+    """Return where signing in leads: a manager's cohorts, a learner's course."""
+    return url_for("manage.index") if user.is_manager else url_for("learn.outline")
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
 @limiter.limit(_login_limit, methods=["POST"], key_func=_email_key)
@@ -80,7 +85,7 @@ def login():
     """Sign in with email and password."""
     next_path = safe_next_path(request.args.get("next"))
     if current_user.is_authenticated:
-        return redirect(next_path or url_for("learn.outline"))
+        return redirect(next_path or landing_path(current_user))
     form = SignInForm()
     if form.validate_on_submit():
         db = get_session()
@@ -89,9 +94,13 @@ def login():
             # One message whether or not the email exists.
             flash("That email and password do not match an account.", "error")
         else:
+            # Imported here, not at the top: the manage views import this module.
+            from course.manage.join import after_sign_in
+
             start_session(db, user)
             db.commit()
-            return redirect(next_path or url_for("learn.outline"))
+            # Invitations to cohorts wait for the learner's answer: they come first.
+            return redirect(after_sign_in(db, user.id, next_path or landing_path(user)))
     return render_template("auth/login.html", form=form, next_path=next_path)
 
 

@@ -1,4 +1,9 @@
-"""Cohort services: create, invite, join, add managers, remove learners. Callers commit."""
+"""Cohort services: create, invite, join, add managers, remove learners. Callers commit.
+
+A membership counts (in every report, and for seeing a learner's records) only once the
+learner has joined: by an invite link, by accepting a manager's invitation, or because
+the account was made for this cohort. Until then it is an invitation.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Select, delete, exists, func, select
+from sqlalchemy import Select, case, delete, exists, func, select, update
 from sqlalchemy.orm import Session
 
 from course.auth.accounts import find_user_by_email
@@ -30,8 +35,14 @@ class Member:
     user_id: int
     name: str
     email: str
-    joined_at: datetime
+    joined_at: datetime | None  # None while only invited
     has_password: bool
+    invited_at: datetime | None
+    created_account: bool  # the account was made for this cohort
+
+    @property
+    def is_invited(self) -> bool:
+        return self.joined_at is None
 
 
 def create_cohort(
@@ -73,48 +84,62 @@ def cohort_for_invite(session: Session, code: str | None) -> Cohort | None:
     return session.scalar(select(Cohort).where(Cohort.invite_code == code))
 
 
+JOINED = CohortMember.joined_at.is_not(None)
+
+
 def member_ids(cohort_id: int) -> Select:
-    """Return a SELECT of the cohort's members' user ids, to use inside other queries."""
-    return select(CohortMember.user_id).where(CohortMember.cohort_id == cohort_id)
+    """Return a SELECT of the cohort's members' user ids (not those only invited)."""
+    return select(CohortMember.user_id).where(CohortMember.cohort_id == cohort_id, JOINED)
 
 
-def _members(cohort_id: int) -> Select:
-    return (
+def _members(cohort_id: int, *, with_invited: bool = False) -> Select:
+    # An invited learner's chosen name is theirs to share by accepting: until then the
+    # row sorts and reads by email.
+    shown_name = case((JOINED, User.name), else_=User.email)
+    query = (
         select(
-            User.id, User.name, User.email, CohortMember.joined_at, User.password_hash.is_not(None)
+            User.id,
+            shown_name,
+            User.email,
+            CohortMember.joined_at,
+            User.password_hash.is_not(None),
+            CohortMember.invited_at,
+            CohortMember.created_account,
         )
         .join(CohortMember, CohortMember.user_id == User.id)
         .where(CohortMember.cohort_id == cohort_id)
-        .order_by(func.lower(User.name), User.id)
+        .order_by(func.lower(shown_name), User.id)
     )
+    return query if with_invited else query.where(JOINED)
 
 
 def members_of(session: Session, cohort_id: int) -> list[Member]:
-    """Return the cohort's members with their accounts, by name."""
+    """Return the cohort's members (not those only invited) with their accounts, by name."""
     # On the connection: plain columns, which the ORM's loading would only slow down.
     return [Member(*row) for row in session.connection().execute(_members(cohort_id))]
 
 
 @dataclass(frozen=True)
 class MemberPage:
-    """One page of a cohort's members, by name, among those a search matched."""
+    """One page of a cohort's members and invited people, by name, among those a search matched."""
 
     members: list[Member]
-    total: int  # everyone in the cohort
+    total: int  # everyone in the cohort or invited to it
     matched: int  # those whose name or email holds the search
     page: int
     pages: int
 
 
 def member_page(session: Session, cohort_id: int, *, find: str = "", page: int = 1) -> MemberPage:
-    """Return page ``page`` (past the last: the last) of the members matching ``find``."""
-    everyone = _members(cohort_id)
+    """Return page ``page`` (past the last: the last) of the people matching ``find``."""
+    everyone = _members(cohort_id, with_invited=True)
     matching = everyone
     if find:
-        # Case-insensitive, and a % or _ typed in the search means itself.
+        # Case-insensitive, and a % or _ typed in the search means itself. The name
+        # searched is the one shown: an invited learner's own name is not searchable.
         text = find.lower()
         matching = everyone.where(
-            func.lower(User.name).contains(text, autoescape=True)
+            func.lower(case((JOINED, User.name), else_=User.email)).contains(text, autoescape=True)
             | func.lower(User.email).contains(text, autoescape=True)
         )
     total = session.scalar(select(func.count()).select_from(everyone.subquery()))
@@ -127,14 +152,54 @@ def member_page(session: Session, cohort_id: int, *, find: str = "", page: int =
 
 
 def is_member(session: Session, cohort_id: int, user_id: int) -> bool:
-    """Tell whether the learner is in the cohort."""
+    """Tell whether the learner has joined the cohort (an invitation alone does not count)."""
     return session.scalar(
-        select(exists().where(CohortMember.cohort_id == cohort_id, CohortMember.user_id == user_id))
+        select(
+            exists().where(
+                CohortMember.cohort_id == cohort_id, CohortMember.user_id == user_id, JOINED
+            )
+        )
+    )
+
+
+def membership(session: Session, cohort_id: int, user_id: int) -> CohortMember | None:
+    """Return the learner's membership of (or invitation to) the cohort, if any."""
+    return session.scalar(
+        select(CohortMember).where(
+            CohortMember.cohort_id == cohort_id, CohortMember.user_id == user_id
+        )
     )
 
 
 def join_cohort(session: Session, *, cohort_id: int, user_ids: list[int], now: datetime) -> None:
-    """Add the learners to the cohort; those already in it stay as they were."""
+    """Make the learners members of the cohort by their own act; an invitation becomes a
+    membership, and those already in it stay as they were.
+    """
+    if not user_ids:
+        return
+    table = CohortMember.__table__
+    statement = insert_for(session, table)
+    statement = statement.on_conflict_do_update(
+        index_elements=[table.c.cohort_id, table.c.user_id],
+        set_={"joined_at": statement.excluded.joined_at},
+        where=table.c.joined_at.is_(None),
+    )
+    session.execute(
+        statement,
+        [
+            {"cohort_id": cohort_id, "user_id": uid, "joined_at": now, "created_account": False}
+            for uid in user_ids
+        ],
+    )
+
+
+def invite_to_cohort(
+    session: Session, *, cohort_id: int, user_ids: list[int], invited_by: int, now: datetime
+) -> None:
+    """Invite existing accounts to the cohort; members and earlier invitations stay as they were.
+
+    Nothing of the learner's is shown to the cohort's managers until they accept.
+    """
     if not user_ids:
         return
     table = CohortMember.__table__
@@ -142,12 +207,82 @@ def join_cohort(session: Session, *, cohort_id: int, user_ids: list[int], now: d
         index_elements=[table.c.cohort_id, table.c.user_id]
     )
     session.execute(
-        statement, [{"cohort_id": cohort_id, "user_id": uid, "joined_at": now} for uid in user_ids]
+        statement,
+        [
+            {
+                "cohort_id": cohort_id,
+                "user_id": uid,
+                "joined_at": None,
+                "invited_by_id": invited_by,
+                "invited_at": now,
+                "created_account": False,
+            }
+            for uid in user_ids
+        ],
     )
 
 
+@dataclass(frozen=True)
+class Invitation:
+    """A cohort a learner is invited to, as the learner reads it."""
+
+    cohort_id: int
+    cohort_name: str
+    invited_by: str | None  # the inviting manager's name; None if their account is gone
+    invited_at: datetime | None
+
+
+def invitations_for(session: Session, user_id: int) -> list[Invitation]:
+    """Return the learner's invitations not yet accepted, oldest first."""
+    inviter = User.__table__.alias("inviter")
+    rows = session.connection().execute(
+        select(Cohort.id, Cohort.name, inviter.c.name, CohortMember.invited_at)
+        .select_from(CohortMember)
+        .join(Cohort, Cohort.id == CohortMember.cohort_id)
+        .outerjoin(inviter, inviter.c.id == CohortMember.invited_by_id)
+        .where(CohortMember.user_id == user_id, CohortMember.joined_at.is_(None))
+        .order_by(CohortMember.invited_at, CohortMember.id)
+    )
+    return [Invitation(*row) for row in rows]
+
+
+def has_invitations(session: Session, user_id: int) -> bool:
+    """Tell whether the learner has an invitation waiting for their answer."""
+    return session.scalar(
+        select(exists().where(CohortMember.user_id == user_id, CohortMember.joined_at.is_(None)))
+    )
+
+
+def accept_invitation(session: Session, *, cohort_id: int, user_id: int, now: datetime) -> bool:
+    """Join the cohort the learner is invited to; False when there is no such invitation."""
+    result = session.execute(
+        update(CohortMember)
+        .where(
+            CohortMember.cohort_id == cohort_id,
+            CohortMember.user_id == user_id,
+            CohortMember.joined_at.is_(None),
+        )
+        .values(joined_at=now)
+    )
+    return result.rowcount == 1
+
+
+def decline_invitation(session: Session, *, cohort_id: int, user_id: int) -> bool:
+    """Forget the invitation, leaving the cohort's managers nothing; False when there is none."""
+    result = session.execute(
+        delete(CohortMember).where(
+            CohortMember.cohort_id == cohort_id,
+            CohortMember.user_id == user_id,
+            CohortMember.joined_at.is_(None),
+        )
+    )
+    return result.rowcount == 1
+
+
 def remove_member(session: Session, *, cohort_id: int, user_id: int) -> bool:
-    """Take a learner out of the cohort, keeping their records; tell whether they were in it."""
+    """Take a learner out of the cohort (or withdraw their invitation), keeping their records;
+    tell whether they were in it.
+    """
     result = session.execute(
         delete(CohortMember).where(
             CohortMember.cohort_id == cohort_id, CohortMember.user_id == user_id

@@ -1,4 +1,11 @@
-"""Adding people to a cohort by email: existing accounts join, new ones get a set-password link."""
+"""Adding people to a cohort by email: existing accounts are invited, new ones are made.
+
+An email that has an account gets an invitation its owner accepts or declines at their
+next sign-in; until then the cohort's managers see nothing of theirs. An email without
+one gets a new account, made for this cohort and in it at once (nobody has done
+anything with it yet), and a set-password link for the manager to pass on. What the
+manager is told counts both alike.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from course.auth.models import Role, User
-from course.manage.cohorts import join_cohort
+from course.manage.cohorts import invite_to_cohort
 from course.manage.models import CohortMember
 from course.manage.roster import Person
 from course.manage.tokens import issue_password_tokens
@@ -19,15 +26,17 @@ from course.manage.tokens import issue_password_tokens
 class Enrolment:
     """What adding a list of people did, for the manager to read."""
 
-    added: list[User] = field(default_factory=list)  # existing accounts, now members
-    already: list[User] = field(default_factory=list)  # members before
+    invited: int = 0  # new invitations, to existing accounts and new ones alike
+    already: int = 0  # in the cohort, or invited to it, before
     created: list[tuple[User, str]] = field(default_factory=list)  # new accounts and tokens
+    # Existing accounts now invited: told by mail, never shown to the manager as such.
+    invitees: list[User] = field(default_factory=list)
 
 
 def enrol_people(
-    session: Session, *, cohort_id: int, people: list[Person], now: datetime
+    session: Session, *, cohort_id: int, people: list[Person], invited_by: int, now: datetime
 ) -> Enrolment:
-    """Add each person to the cohort, creating accounts (without a password) for new emails.
+    """Invite each person to the cohort, creating accounts (without a password) for new emails.
 
     A fixed number of queries whatever the list's length.
     """
@@ -35,7 +44,7 @@ def enrol_people(
     existing = {
         user.email: user for user in session.scalars(select(User).where(User.email.in_(emails)))
     }
-    members = set(
+    listed = set(
         session.scalars(
             select(CohortMember.user_id).where(
                 CohortMember.cohort_id == cohort_id,
@@ -44,20 +53,35 @@ def enrol_people(
         )
     )
     enrolment = Enrolment()
-    new_users = []
+    inviting, new_users = [], []
     for person in people:
         user = existing.get(person.email)
         if user is None:
-            user = User(email=person.email, name=person.name, role=Role.LEARNER)
-            new_users.append(user)
-        elif user.id in members:
-            enrolment.already.append(user)
+            new_users.append(User(email=person.email, name=person.name, role=Role.LEARNER))
+        elif user.id in listed:
+            enrolment.already += 1
         else:
-            enrolment.added.append(user)
+            inviting.append(user.id)
+            enrolment.invitees.append(user)
     session.add_all(new_users)
     session.flush()
-    joining = [user.id for user in (*enrolment.added, *new_users)]
-    join_cohort(session, cohort_id=cohort_id, user_ids=joining, now=now)
-    tokens = issue_password_tokens(session, [user.id for user in new_users], now)
+    invite_to_cohort(
+        session, cohort_id=cohort_id, user_ids=inviting, invited_by=invited_by, now=now
+    )
+    session.add_all(
+        CohortMember(
+            cohort_id=cohort_id,
+            user_id=user.id,
+            joined_at=now,
+            invited_by_id=invited_by,
+            invited_at=now,
+            created_account=True,
+        )
+        for user in new_users
+    )
+    tokens = issue_password_tokens(
+        session, [user.id for user in new_users], now, issued_by=invited_by
+    )
+    enrolment.invited = len(inviting) + len(new_users)
     enrolment.created = [(user, tokens[user.id]) for user in new_users]
     return enrolment

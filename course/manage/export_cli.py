@@ -7,11 +7,11 @@ import json
 import click
 from flask import current_app
 from flask.cli import AppGroup
-from sqlalchemy import select
 
 from course.config import parse_base_url
 from course.db import new_session, utcnow
-from course.manage.models import Cohort, CohortMember
+from course.manage.cohorts import member_ids
+from course.manage.models import Cohort
 from course.progress.xapi import statements
 from course.site.identity import site_uuid
 
@@ -53,6 +53,7 @@ def export_xapi_command(cohort_id: int, base_url: str | None) -> None:
     with new_session() as session:
         if session.get(Cohort, cohort_id) is None:
             raise click.ClickException(f"there is no cohort {cohort_id}")
-        members = select(CohortMember.user_id).where(CohortMember.cohort_id == cohort_id)
+        # Members only: an invited learner's records are not the cohort's until they accept.
+        members = member_ids(cohort_id)
         for body in statements(session, members, base_url=base_url, site_id=site_id):
             click.echo(json.dumps(body, separators=(",", ":")))

@@ -1,4 +1,10 @@
-"""Joining a cohort from its invite link, and setting a password from a one-time link."""
+"""Joining a cohort: from its invite link, or by accepting a manager's invitation; and
+setting a password from a one-time link.
+
+Joining is always the learner's own act, and only then do the cohort's managers see
+what they do in the course: all of it, from before they joined too, as the invite
+page and the invitation say.
+"""
 
 from __future__ import annotations
 
@@ -12,21 +18,32 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import current_user
+from flask_login import current_user, login_required
 
 from course.auth.accounts import change_password
 from course.auth.sessions import SESSION_TOKEN_KEY, start_session
 from course.db import get_session, utcnow
-from course.manage.cohorts import cohort_for_invite, is_member, join_cohort
+from course.manage.cohorts import (
+    accept_invitation,
+    cohort_for_invite,
+    decline_invitation,
+    has_invitations,
+    invitations_for,
+    is_member,
+    join_cohort,
+)
 from course.manage.forms import SetPasswordForm
 from course.manage.invites import forget_invite, remember_invite
+from course.manage.models import Cohort
 from course.manage.tokens import TOKEN_LIFETIME, account_for_token, redeem_token
 from course.manage.views import bp
+from course.site.addresses import safe_next_path
 
 DEAD_INVITE = (
     "This invite link does not work. It may have been replaced by a newer one: "
     "ask the person who runs your cohort for the current link."
 )
+NO_INVITATION = "There is no invitation to that cohort waiting for you."
 DEAD_TOKEN = (
     "This link does not work. Each link sets a password once and lasts "
     f"{TOKEN_LIFETIME.days} days: ask the person who runs your cohort for a new one."
@@ -79,7 +96,60 @@ def set_password(token: str):
         change_password(db, user, form.password.data, session[SESSION_TOKEN_KEY])
         db.commit()
         flash(f"Welcome, {user.name}. Your password is set.", "success")
-        return redirect(url_for("learn.outline"))
+        return redirect(after_sign_in(db, user.id))
     return render_template("manage/set_password.html", form=form, user=user), (
         400 if form.errors else 200
     )
+
+
+def after_sign_in(db, user_id: int, next_path: str | None = None) -> str:
+    """Return where a learner goes once signed in: their invitations first, if any wait."""
+    if has_invitations(db, user_id):
+        return url_for("manage.invitations", next=next_path)
+    return next_path or url_for("learn.outline")
+
+
+@bp.get("/invitations")
+@login_required
+def invitations():
+    """Show the cohorts the learner is invited to, each to accept or decline."""
+    next_path = safe_next_path(request.args.get("next"))
+    return render_template(
+        "manage/invitations.html",
+        invitations=invitations_for(get_session(), current_user.id),
+        next_path=next_path,
+        continue_to=next_path or url_for("learn.outline"),
+    )
+
+
+def _back(db):
+    next_path = safe_next_path(request.args.get("next"))
+    return redirect(after_sign_in(db, current_user.id, next_path))
+
+
+@bp.post("/invitations/<id:cohort_id>/accept")
+@login_required
+def accept(cohort_id: int):
+    """Join the cohort the learner was invited to."""
+    db = get_session()
+    cohort = db.get(Cohort, cohort_id)
+    if cohort is None or not accept_invitation(
+        db, cohort_id=cohort_id, user_id=current_user.id, now=utcnow()
+    ):
+        abort(404, NO_INVITATION)
+    db.commit()
+    flash(f"You have joined “{cohort.name}”.", "success")
+    return _back(db)
+
+
+@bp.post("/invitations/<id:cohort_id>/decline")
+@login_required
+def decline(cohort_id: int):
+    """Decline the invitation: the cohort's managers see nothing of the learner's."""
+    db = get_session()
+    cohort = db.get(Cohort, cohort_id)
+    if cohort is None or not decline_invitation(db, cohort_id=cohort_id, user_id=current_user.id):
+        abort(404, NO_INVITATION)
+    db.commit()
+    flash(f"You declined “{cohort.name}”. Its managers see nothing of yours.", "success")
+    return _back(db)

@@ -125,7 +125,7 @@ def headlines(
     members: dict[int, list[int]] = {cohort.id: [] for cohort in cohorts}
     rows = session.execute(
         select(CohortMember.cohort_id, CohortMember.user_id).where(
-            CohortMember.cohort_id.in_(list(members))
+            CohortMember.cohort_id.in_(list(members)), CohortMember.joined_at.is_not(None)
         )
     )
     for cohort_id, user_id in rows:
@@ -144,7 +144,7 @@ def headlines(
 def cohort_rows(
     session: Session, catalog: Catalog, cohort: Cohort, today: date
 ) -> list[LearnerRow]:
-    """Return a row per member of the cohort, by name."""
+    """Return a row per member of the cohort (not those only invited), by name."""
     members = members_of(session, cohort.id)
     progress = progress_for_learners(session, catalog, [member.user_id for member in members])
     return [

@@ -45,7 +45,12 @@ class CohortManager(Model):
 
 
 class CohortMember(Model):
-    """A learner in a cohort; removing it leaves every record of what they did."""
+    """A learner in a cohort, or invited to it; removing it leaves every record of what they did.
+
+    A manager who adds an email that has an account only invites its owner: until the
+    learner accepts, ``joined_at`` is None and the cohort's managers see the email and
+    the word "invited", never the learner's records.
+    """
 
     __tablename__ = "cohort_member"
     __table_args__ = (UniqueConstraint("cohort_id", "user_id"),)
@@ -53,7 +58,15 @@ class CohortMember(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
-    joined_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # When the learner joined (an invite link, accepting, or an account made for this
+    # cohort); None while they are only invited.
+    joined_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Who added the email, and when; None for someone who came by the invite link.
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The account was created by this cohort's invitation: the one cohort whose managers
+    # may make its set-password links (besides admins).
+    created_account: Mapped[bool] = mapped_column(default=False)
 
 
 class PasswordToken(Model):
@@ -68,3 +81,5 @@ class PasswordToken(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Who made the link, so that whoever replaces it is told whose link stops working.
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))

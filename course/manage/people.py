@@ -8,23 +8,26 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
+from course import mail
 from course.auth.models import User
 from course.db import get_session, utcnow
+from course.mail.delivery import AFTER_COMMIT_BUDGET, deliver_queued
 from course.manage.cohorts import (
     CohortError,
     add_manager,
-    is_member,
     managers_of,
     member_page,
+    membership,
     remove_manager,
     remove_member,
     update_cohort,
 )
 from course.manage.enrolment import enrol_people
 from course.manage.forms import AddLearnersForm, AddManagerForm, CohortForm, RosterForm
+from course.manage.invitations import links_csv_address, mail_enrolment, mail_password_link
 from course.manage.paging import requested_page
 from course.manage.roster import MAX_BYTES, MAX_ROWS, RosterError, decode_upload, parse_people
-from course.manage.tokens import TOKEN_LIFETIME, issue_password_tokens
+from course.manage.tokens import TOKEN_LIFETIME, issue_password_tokens, live_link
 from course.manage.views import COHORT, bp, load_cohort
 from course.permissions import manager_required
 
@@ -59,21 +62,39 @@ def _enrolment_page(cohort, people):
     (the database keeps their hashes), so they are shown once, here.
     """
     session = get_session()
+    now = utcnow()
     try:
-        enrolment = enrol_people(session, cohort_id=cohort.id, people=people, now=utcnow())
+        enrolment = enrol_people(
+            session, cohort_id=cohort.id, people=people, invited_by=current_user.id, now=now
+        )
+        mailed = mail_enrolment(session, cohort, enrolment, now)
         session.commit()
     except IntegrityError:  # an account with one of the emails was created meanwhile
         session.rollback()
         abort(409, "Someone else changed these accounts at the same moment. Try again.")
-    links = [
-        (user, url_for("manage.set_password", token=token, _external=True))
-        for user, token in enrolment.created
-    ]
+    return _links_page(cohort, enrolment, enrolment.created, mailed)
+
+
+def _links_page(cohort, enrolment, created, mailed: list[int], *, replaced=None):
+    """Say what was mailed, or show the new links (and their CSV) when the site sends no mail."""
+    if mail.is_configured():
+        delivery = deliver_queued(mailed, budget=AFTER_COMMIT_BUDGET)
+        links = []
+    else:
+        delivery = None
+        links = [
+            (user, url_for("manage.set_password", token=token, _external=True))
+            for user, token in created
+        ]
     return render_template(
         "manage/enrolled.html",
         cohort=cohort,
         enrolment=enrolment,
         links=links,
+        links_csv=links_csv_address(links) if links else None,
+        mailed=len(mailed),
+        delivery=delivery,
+        replaced=replaced,
         lifetime_days=TOKEN_LIFETIME.days,
     )
 
@@ -92,7 +113,7 @@ def people(cohort_id: int):
 @bp.post(COHORT + "/people/add")
 @manager_required
 def add_learners(cohort_id: int):
-    """Add learners by email; new emails get accounts and set-password links."""
+    """Invite learners by email; new emails get accounts and set-password links."""
     cohort = load_cohort(cohort_id)
     form = AddLearnersForm(prefix="add")
     if form.validate_on_submit():
@@ -106,7 +127,7 @@ def add_learners(cohort_id: int):
 @bp.post(COHORT + "/people/import")
 @manager_required
 def import_roster(cohort_id: int):
-    """Add everyone in an uploaded roster CSV (name, email)."""
+    """Invite everyone in an uploaded roster CSV (name, email)."""
     cohort = load_cohort(cohort_id)
     form = RosterForm(prefix="roster")
     if form.validate_on_submit():
@@ -121,38 +142,54 @@ def import_roster(cohort_id: int):
 @bp.post(COHORT + "/learners/<id:user_id>/remove")
 @manager_required
 def remove_learner(cohort_id: int, user_id: int):
-    """Take a learner out of the cohort; what they did stays recorded."""
+    """Take a learner out of the cohort, or withdraw their invitation; what they did stays."""
     cohort = load_cohort(cohort_id)
     session = get_session()
     person = session.get(User, user_id)
-    if person is None or not remove_member(session, cohort_id=cohort.id, user_id=user_id):
+    member = membership(session, cohort.id, user_id)
+    if person is None or member is None:
         abort(404)
+    was_invited = member.joined_at is None
+    remove_member(session, cohort_id=cohort.id, user_id=user_id)
     session.commit()
-    flash(f"{person.name} is no longer in “{cohort.name}”. Their records are kept.", "success")
+    if was_invited:
+        # By email: the name is the learner's to share by accepting.
+        flash(f"The invitation to {person.email} is withdrawn.", "success")
+    else:
+        flash(f"{person.name} is no longer in “{cohort.name}”. Their records are kept.", "success")
     return redirect(url_for("manage.people", cohort_id=cohort.id))
 
 
 @bp.post(COHORT + "/learners/<id:user_id>/password-link")
 @manager_required
 def password_link(cohort_id: int, user_id: int):
-    """Make a new set-password link for a member who has not set a password yet."""
+    """Make a new set-password link for an account made for this cohort, without a password yet.
+
+    Only an admin, or a manager of the cohort the account was made for, may: adding an
+    email to another cohort gives no hold on its account. A link still working is
+    replaced, and the page says whose it was.
+    """
     cohort = load_cohort(cohort_id)
     session = get_session()
     person = session.get(User, user_id)
-    if person is None or not is_member(session, cohort.id, user_id):
+    member = membership(session, cohort.id, user_id)
+    if person is None or member is None or member.joined_at is None:
         abort(404)
+    if not (member.created_account or current_user.is_admin):
+        abort(
+            403,
+            "This account was not made for this cohort, so its managers cannot make its "
+            "set-password link. Ask an admin.",
+        )
     if person.password_hash is not None:
         # Managers start accounts; they never take over one its owner has secured.
         abort(403, f"{person.name} has set a password already; they can sign in.")
-    token = issue_password_tokens(session, [person.id], utcnow())[person.id]
+    now = utcnow()
+    replaced = live_link(session, person.id, now)
+    token = issue_password_tokens(session, [person.id], now, issued_by=current_user.id)[person.id]
+    mailed = mail_password_link(session, cohort, person, token, now)
     session.commit()
-    return render_template(
-        "manage/enrolled.html",
-        cohort=cohort,
-        enrolment=None,
-        links=[(person, url_for("manage.set_password", token=token, _external=True))],
-        lifetime_days=TOKEN_LIFETIME.days,
-    )
+    return _links_page(cohort, None, [(person, token)], mailed, replaced=replaced)
 
 
 @bp.post(COHORT + "/managers")

@@ -1,9 +1,14 @@
-"""One-time set-password links: issued to a manager for a new account, redeemed once."""
+"""One-time set-password links: issued to a manager for a new account, redeemed once.
+
+An account has at most one live link: a new one replaces the last, and whoever makes it
+is told whose link stops working (see ``live_link``).
+"""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
@@ -22,7 +27,35 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_password_tokens(session: Session, user_ids: list[int], now: datetime) -> dict[int, str]:
+@dataclass(frozen=True)
+class LiveLink:
+    """A set-password link that still works: who made it, and when."""
+
+    issued_by: str | None  # None when made outside the site or by an account since deleted
+    created_at: datetime
+
+
+def live_link(session: Session, user_id: int, now: datetime) -> LiveLink | None:
+    """Return the account's link that still works, if any (there is at most one)."""
+    issuer = User.__table__.alias("issuer")
+    row = session.execute(
+        select(issuer.c.name, PasswordToken.created_at)
+        .select_from(PasswordToken)
+        .outerjoin(issuer, issuer.c.id == PasswordToken.issued_by_id)
+        .where(
+            PasswordToken.user_id == user_id,
+            PasswordToken.used_at.is_(None),
+            PasswordToken.expires_at > now,
+        )
+        .order_by(PasswordToken.created_at.desc(), PasswordToken.id.desc())
+        .limit(1)
+    ).first()
+    return LiveLink(*row) if row else None
+
+
+def issue_password_tokens(
+    session: Session, user_ids: list[int], now: datetime, *, issued_by: int | None = None
+) -> dict[int, str]:
     """Return a new token per account; earlier unused links of those accounts stop working."""
     if not user_ids:
         return {}
@@ -36,6 +69,7 @@ def issue_password_tokens(session: Session, user_ids: list[int], now: datetime) 
     session.add_all(
         PasswordToken(
             user_id=user_id,
+            issued_by_id=issued_by,
             token_hash=token_hash(token),
             created_at=now,
             expires_at=now + TOKEN_LIFETIME,

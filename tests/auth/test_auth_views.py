@@ -147,6 +147,23 @@ def test_next_leads_to_a_path_on_the_site(client, make_user):
     assert response.headers["Location"] == "/account"
 
 
+@pytest.mark.parametrize(
+    ("role", "landing"), [(Role.LEARNER, "/"), (Role.MANAGER, "/manage/"), (Role.ADMIN, "/manage/")]
+)
+def test_signing_in_leads_managers_to_their_cohorts_and_learners_to_the_course(
+    client, make_user, role, landing
+):
+    user = make_user(role=role)
+    response = post_form(client, "/login", {"email": user.email, "password": PASSWORD})
+    assert response.headers["Location"] == landing
+    assert client.get("/login").headers["Location"] == landing  # signed in already
+    assert post_form(client, "/logout").status_code == 302
+    response = post_form(
+        client, "/login?next=/account", {"email": user.email, "password": PASSWORD}
+    )
+    assert response.headers["Location"] == "/account"  # where they were going comes first
+
+
 def test_signing_in_renews_the_session(client, make_user):
     user = make_user()
     with client.session_transaction() as session:

@@ -5,10 +5,12 @@ join and progress, read the quiz analysis, export the CSV; axe on every page.
 import csv
 
 import pytest
+from sqlalchemy import select
 
 from course.auth.models import Role, User
 from course.auth.passwords import hash_password
-from course.db import new_session
+from course.db import new_session, utcnow
+from course.manage.cohorts import create_cohort, invite_to_cohort
 
 pytestmark = pytest.mark.browser
 
@@ -136,3 +138,45 @@ def test_manager_shares_a_link_and_follows_a_learner(
     assert record[quiz_column : quiz_column + 2] == ["passed", "83"]
     item_index = (quiz_column - 6) // 2  # six fixed columns, then status and score per item
     assert matrix_cells[2 + item_index] == "Passed 83%"
+
+
+def test_a_learner_answers_an_invitation_at_sign_in_without_script(
+    browser, live_server, live_app, page, manager, check_a11y
+):
+    with live_app.app_context(), new_session(write=True) as session:
+        mona = session.scalar(select(User).where(User.email == manager))
+        lea = User(
+            email="lea@example.com",
+            name="Lea Learner",
+            role=Role.LEARNER,
+            password_hash=hash_password(MANAGER_PASSWORD),
+        )
+        session.add(lea)
+        session.flush()
+        for name in ("Autumn hires", "Winter hires"):
+            cohort = create_cohort(
+                session, name=name, starts_on=None, due_on=None, manager_id=mona.id, now=utcnow()
+            )
+            invite_to_cohort(
+                session, cohort_id=cohort.id, user_ids=[lea.id], invited_by=mona.id, now=utcnow()
+            )
+        session.commit()
+    page.goto("/")  # the page fixture, with script, for axe
+    sign_in(page, "lea@example.com", MANAGER_PASSWORD)
+    assert page.get_by_role("heading", name="Invitations").is_visible()
+    assert page.get_by_text("Mona Manager invited you on").first.is_visible()
+    check_a11y(page)
+    # Answering needs no script: forms and labelled buttons only. (axe needs script,
+    # so it runs above.)
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    plain = context.new_page()
+    sign_in(plain, "lea@example.com", MANAGER_PASSWORD)
+    plain.get_by_role("button", name="Accept the invitation to “Autumn hires”").click()
+    assert plain.get_by_text("You have joined “Autumn hires”.").is_visible()
+    plain.get_by_role("button", name="Decline the invitation to “Winter hires”").click()
+    assert plain.get_by_text("You declined “Winter hires”.").is_visible()
+    assert plain.get_by_role("button", name="Sign out").is_visible()  # on to the course
+    context.close()
+    page.reload()
+    assert page.get_by_text("No invitations are waiting for you.").is_visible()
+    check_a11y(page)

@@ -9,6 +9,7 @@ from sqlalchemy import update
 
 from course.auth.models import Role, User
 from course.db import new_session, utcnow
+from course.manage.cohorts import join_cohort
 from course.manage.models import CohortMember, PasswordToken
 from course.manage.roster import MAX_BYTES, MAX_ROWS, RosterError, parse_people
 from course.manage.tokens import token_hash
@@ -46,7 +47,7 @@ def set_password_links(page: str) -> list[str]:
     return re.findall(r'value="(http://localhost/set-password/[^"]+)" readonly', page)
 
 
-def test_adding_by_email_joins_existing_accounts_and_creates_new_ones(
+def test_adding_by_email_invites_existing_accounts_and_creates_new_ones(
     client, cohort, make_user, app
 ):
     make_user(email="known@example.com", name="Kim Known")
@@ -57,7 +58,8 @@ def test_adding_by_email_joins_existing_accounts_and_creates_new_ones(
     )
     assert response.status_code == 200
     page = response.text
-    assert "Kim Known" in page
+    assert "Invited: <strong>3</strong>" in page  # existing and new accounts counted alike
+    assert "Kim Known" not in page  # an account's name is its owner's to share
     links = set_password_links(page)
     assert len(links) == 2
     assert "Ada Lovelace (ada@example.com)" in page
@@ -79,7 +81,7 @@ def test_adding_by_email_joins_existing_accounts_and_creates_new_ones(
     again = post_form(
         client, f"/manage/cohorts/{cohort.id}/people/add", {"add-people": "ada@example.com"}
     )
-    assert "<strong>1</strong> already in the cohort" in again.text
+    assert "Already in the cohort or invited: <strong>1</strong>" in again.text
     assert set_password_links(again.text) == []
 
 
@@ -224,9 +226,15 @@ def test_a_roster_is_capped_in_rows():
         parse_people(text)
 
 
+def join(app, cohort, user):
+    with app.app_context(), new_session(write=True) as session:
+        join_cohort(session, cohort_id=cohort.id, user_ids=[user.id], now=utcnow())
+        session.commit()
+
+
 def test_removing_a_learner_keeps_their_records(client, cohort, make_user, app, activity):
     learner = make_user(name="Rita Removed")
-    post_form(client, f"/manage/cohorts/{cohort.id}/people/add", {"add-people": learner.email})
+    join(app, cohort, learner)
     activity.lessons(learner, "welcome")
     response = post_form(client, f"/manage/cohorts/{cohort.id}/learners/{learner.id}/remove")
     assert response.status_code == 302
@@ -282,19 +290,29 @@ def test_unknown_used_and_expired_links_read_the_same(client, cohort, app):
     assert "old@example.com" not in bodies.pop()
 
 
-def test_a_new_link_replaces_the_old_and_only_for_accounts_without_password(
-    client, cohort, app, make_user
+def test_a_new_link_replaces_the_old_says_so_and_only_for_accounts_without_password(
+    client, cohort, app, make_user, manager
 ):
     first = add_newcomer(client, cohort)
     with app.app_context(), new_session() as session:
         nia = session.query(User).filter_by(email="nia@example.com").one()
     response = post_form(client, f"/manage/cohorts/{cohort.id}/learners/{nia.id}/password-link")
     assert response.status_code == 200
+    # Never silently: the page says the earlier link dies, and whose it was.
+    assert "The earlier link for Nia New stops working now." in response.text
+    assert f"{manager.name} made it on" in response.text
     [second] = set_password_links(response.text)
     assert app.test_client().get(first).status_code == 404
-    assert app.test_client().get(second.removeprefix("http://localhost")).status_code == 200
+    second = second.removeprefix("http://localhost")
+    assert app.test_client().get(second).status_code == 200
+    good = "a sturdy passphrase 9"
+    post_form(app.test_client(), second, {"password": good, "confirm": good})
+    refused = post_form(client, f"/manage/cohorts/{cohort.id}/learners/{nia.id}/password-link")
+    assert refused.status_code == 403
+    assert "has set a password already" in refused.text
+    # An account that has a password and was not made here: no link either.
     secured = make_user()
-    post_form(client, f"/manage/cohorts/{cohort.id}/people/add", {"add-people": secured.email})
+    join(app, cohort, secured)
     refused = post_form(client, f"/manage/cohorts/{cohort.id}/learners/{secured.id}/password-link")
     assert refused.status_code == 403
 
