@@ -13,10 +13,10 @@ from dataclasses import dataclass
 import pytest
 
 from course.auth.models import Role, User
+from course.auth.password_links import issue_password_tokens
 from course.db import new_session, utcnow
 from course.manage.cohorts import accept_invitation, invite_to_cohort, remove_member
 from course.manage.models import Cohort, CohortMember
-from course.manage.tokens import issue_password_tokens
 from course.progress.certificates import issue_certificate
 from tests.conftest import RIGHT, post_form
 

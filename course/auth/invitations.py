@@ -1,10 +1,11 @@
-"""Sign-up by invitation, from a feature that auth does not know.
+"""Invitations from a feature that auth does not know, as sign-up and sign-in see them.
 
-A cohort's invite link (manage) invites a visitor to sign up: where registration is by
-invitation only, it is what lets them; once their account exists it joins them to the
-cohort, and they go on to the cohort's page. Manage builds on auth, so auth must not
-import it: manage registers, in its ``init_app``, how to find the invitation a visitor
-holds, and sign-up asks through ``held_invitation``.
+Cohorts (manage) invite people: a cohort's invite link invites a visitor to sign up
+(where registration is by invitation only, it is what lets them; once their account
+exists it joins them to the cohort), and a manager's invitation waits for the learner's
+answer, which comes first after signing in. Manage builds on auth, so auth must not
+import it: manage registers its ``Inviter`` in its ``init_app``, and sign-up and sign-in
+ask through ``held_invitation`` and ``after_sign_in``.
 """
 
 from __future__ import annotations
@@ -29,15 +30,31 @@ class Invitation:
     accept: Callable[[Session, int, datetime], None]
 
 
-InvitationFinder = Callable[[Session], Invitation | None]
+@dataclass(frozen=True)
+class Inviter:
+    """What a feature that invites people answers sign-up and sign-in."""
+
+    # The invitation to sign up this visitor holds, if any.
+    held_invitation: Callable[[Session], Invitation | None]
+    # The page where an account answers its waiting invitations, given the page it
+    # asked for (to go on to afterwards); None when nothing waits.
+    answer_first: Callable[[Session, int, str | None], str | None]
 
 
-def find_invitations_with(app: Flask, finder: InvitationFinder) -> None:
-    """Let sign-up ask ``finder`` for the invitation the visitor holds, if any."""
-    app.extensions[EXTENSION_KEY] = finder
+def invitations_from(app: Flask, inviter: Inviter) -> None:
+    """Let sign-up and sign-in ask ``inviter`` about invitations."""
+    app.extensions[EXTENSION_KEY] = inviter
 
 
 def held_invitation(db: Session) -> Invitation | None:
-    """Return the invitation this visitor holds, or None (also when nothing invites)."""
-    finder = current_app.extensions.get(EXTENSION_KEY)
-    return finder(db) if finder is not None else None
+    """Return the invitation to sign up this visitor holds, or None (also when nothing invites)."""
+    inviter = current_app.extensions.get(EXTENSION_KEY)
+    return inviter.held_invitation(db) if inviter is not None else None
+
+
+def after_sign_in(db: Session, user_id: int, next_path: str | None, landing: str) -> str:
+    """Return where a just-signed-in account goes: its waiting invitations first, if any,
+    else the page it asked for, else ``landing``."""
+    inviter = current_app.extensions.get(EXTENSION_KEY)
+    first = inviter.answer_first(db, user_id, next_path) if inviter is not None else None
+    return first or next_path or landing

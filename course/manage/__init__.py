@@ -2,7 +2,7 @@
 
 from flask import Flask
 
-from course.auth.invitations import find_invitations_with
+from course.auth.invitations import Inviter, invitations_from
 
 
 def init_app(app: Flask) -> None:
@@ -10,13 +10,14 @@ def init_app(app: Flask) -> None:
     # Imported here, not at the top: other features read manage's tables (through
     # course.permissions), and importing course.manage.models must not pull in the
     # manager's views, which themselves read course.permissions.
-    from course.manage import join, people, reminder_views  # noqa: F401  (their routes join the blueprint)
+    from course.manage import people, reminder_views  # noqa: F401  (their routes join the blueprint)
     from course.manage.export_cli import export_cli
     from course.manage.invites import invitation_from_link
+    from course.manage.join import answer_first
     from course.manage.remind_cli import remind_command
     from course.manage.views import bp
 
     app.register_blueprint(bp)
     app.cli.add_command(export_cli)
     app.cli.add_command(remind_command)
-    find_invitations_with(app, invitation_from_link)
+    invitations_from(app, Inviter(held_invitation=invitation_from_link, answer_first=answer_first))

@@ -1,4 +1,4 @@
-"""Cohorts, who manages them, who is in them, and one-time set-password links."""
+"""Cohorts, who manages them and who is in them."""
 
 from __future__ import annotations
 
@@ -67,19 +67,3 @@ class CohortMember(Model):
     # The account was created by this cohort's invitation: the one cohort whose managers
     # may make its set-password links (besides admins).
     created_account: Mapped[bool] = mapped_column(default=False)
-
-
-class PasswordToken(Model):
-    """A one-time link to set an account's password, kept only as a hash of its token."""
-
-    __tablename__ = "password_token"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
-    # SHA-256 of the token: a copy of the database alone cannot be used to take an account.
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    # Who made the link, so that whoever replaces it is told whose link stops working.
-    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from course import mail
 from course.auth.models import User
+from course.auth.password_links import TOKEN_LIFETIME, issue_password_tokens, live_link
 from course.db import get_session, utcnow
 from course.mail.delivery import AFTER_COMMIT_BUDGET, deliver_queued
 from course.manage.cohorts import (
@@ -27,7 +28,6 @@ from course.manage.forms import AddLearnersForm, AddManagerForm, CohortForm, Ros
 from course.manage.invitations import links_csv_address, mail_enrolment, mail_password_link
 from course.manage.paging import requested_page
 from course.manage.roster import MAX_BYTES, MAX_ROWS, RosterError, decode_upload, parse_people
-from course.manage.tokens import TOKEN_LIFETIME, issue_password_tokens, live_link
 from course.manage.views import COHORT, bp, load_cohort
 from course.permissions import manager_required
 
@@ -83,7 +83,7 @@ def _links_page(cohort, enrolment, created, mailed: list[int], *, replaced=None)
     else:
         delivery = None
         links = [
-            (user, url_for("manage.set_password", token=token, _external=True))
+            (user, url_for("auth.set_password", token=token, _external=True))
             for user, token in created
         ]
     return render_template(
