@@ -15,7 +15,19 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     # pay 0.4 s for importing SQLAlchemy, the accounts and the reports.
     from flask import Flask
 
-    from course import auth, config, content, db, extensions, learn, manage, migrate, progress, site
+    from course import (
+        auth,
+        config,
+        content,
+        db,
+        demo,
+        extensions,
+        learn,
+        manage,
+        migrate,
+        progress,
+        site,
+    )
 
     app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
     config.load(app, test_config)
@@ -29,4 +41,5 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     progress.init_app(app)
     manage.init_app(app)
     app.cli.add_command(migrate.db_cli)
+    app.cli.add_command(demo.demo_command)
     return app

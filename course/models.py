@@ -5,6 +5,6 @@ def import_all_models() -> None:
     """Import each feature's models so that ``Model.metadata`` knows every table."""
     import course.auth.models
     import course.mail.models
-    import course.manage.models
+    import course.membership
     import course.progress.models
     import course.site.models  # noqa: F401

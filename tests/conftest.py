@@ -22,11 +22,11 @@ from course import create_app
 from course.auth.accounts import begin_session
 from course.auth.models import Role, User
 from course.auth.passwords import hash_password
-from course.auth.views import SESSION_TOKEN_KEY
+from course.auth.sessions import SESSION_TOKEN_KEY
 from course.content import get_catalog
 from course.db import Model, make_engine, new_session, utcnow
 from course.manage.cohorts import create_cohort, join_cohort, renew_invite_code
-from course.manage.models import Cohort
+from course.membership import Cohort
 from course.models import import_all_models
 from course.progress.lessons import complete_lesson
 from course.progress.quizzes import submit_attempt

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 import pytest
 
 from course.auth.models import Role, User
+from course.auth.password_links import issue_password_tokens
 from course.db import new_session, utcnow
 from course.manage.cohorts import accept_invitation, invite_to_cohort
-from course.manage.models import Cohort, CohortMember
 from course.manage.removals import remove_from_cohort
-from course.manage.tokens import issue_password_tokens
+from course.membership import Cohort, CohortMember
 from course.progress.calendar import renew_feed_token
 from course.progress.certificates import issue_certificate
 from tests.conftest import RIGHT, post_form

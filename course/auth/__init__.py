@@ -4,7 +4,8 @@ from flask import Flask, session
 
 from course.auth.accounts import load_signed_in_user
 from course.auth.cli import users_cli
-from course.auth.views import SESSION_TOKEN_KEY, bp
+from course.auth.sessions import SESSION_TOKEN_KEY
+from course.auth.views import bp
 from course.db import get_session
 from course.extensions import login_manager
 

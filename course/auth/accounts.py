@@ -71,6 +71,7 @@ def change_password(session: Session, user: User, new_password: str, keep_token:
 
 
 def token_hash(token: str) -> str:
+    """Return the stored form of a token (a plain hash: every token is random)."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 

@@ -74,3 +74,21 @@ class PasswordChangeForm(FlaskForm):
         validators=[DataRequired(), EqualTo("password", message="The two passwords differ.")],
     )
     submit = SubmitField("Change password")
+
+
+class SetPasswordForm(FlaskForm):
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=MAX_LENGTH)])
+    confirm = PasswordField(
+        "Repeat password",
+        validators=[DataRequired(), EqualTo("password", message="The two passwords differ.")],
+    )
+    submit = SubmitField("Set password")
+
+    def __init__(self, *args, user_inputs: tuple[str, ...] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user_inputs = user_inputs  # the account's name and email, which a password must avoid
+
+    def validate_password(self, field):
+        problem = password_problem(field.data or "", user_inputs=self.user_inputs)
+        if problem:
+            raise ValidationError(problem)

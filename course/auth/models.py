@@ -1,4 +1,4 @@
-"""The account: who someone is and what role they have."""
+"""The account: who someone is, what role they have, its sessions and set-password links."""
 
 from __future__ import annotations
 
@@ -61,3 +61,19 @@ class AuthSession(Model):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class PasswordToken(Model):
+    """A one-time link to set an account's password, kept only as a hash of its token."""
+
+    __tablename__ = "password_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    # SHA-256 of the token: a copy of the database alone cannot be used to take an account.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Who made the link, so that whoever replaces it is told whose link stops working.
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))

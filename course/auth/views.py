@@ -1,4 +1,4 @@
-"""Sign-up, sign-in, sign-out and the account page."""
+"""Sign-up, sign-in, sign-out, the account page, and setting a password from a one-time link."""
 
 from __future__ import annotations
 
@@ -13,17 +13,31 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
 from course.auth import accounts
-from course.auth.forms import NameForm, PasswordChangeForm, RegisterForm, SignInForm
+from course.auth.forms import (
+    NameForm,
+    PasswordChangeForm,
+    RegisterForm,
+    SetPasswordForm,
+    SignInForm,
+)
+from course.auth.invitations import after_sign_in, held_invitation
 from course.auth.models import User
+from course.auth.password_links import TOKEN_LIFETIME, account_for_token, redeem_token
 from course.auth.passwords import verify_password
-from course.auth.permissions import safe_next_path
+from course.auth.sessions import SESSION_TOKEN_KEY, start_session
 from course.db import get_session, utcnow
 from course.extensions import limiter
+from course.site.addresses import safe_next_path
 
 bp = Blueprint("auth", __name__)
+
+DEAD_TOKEN = (
+    "This link does not work. Each link sets a password once and lasts "
+    f"{TOKEN_LIFETIME.days} days: ask the person who runs your cohort for a new one."
+)
 
 
 def _login_limit() -> str:
@@ -38,33 +52,18 @@ def _email_key() -> str:
     return "email:" + accounts.normalise_email(request.form.get("email", ""))[:254]
 
 
-SESSION_TOKEN_KEY = "auth_token"  # noqa: S105 - a key name, not a secret
-
-
-def start_session(db, user) -> None:
-    """Sign ``user`` in on a fresh session, so nothing from before carries over."""
-    session.clear()
-    session[SESSION_TOKEN_KEY] = accounts.begin_session(db, user)
-    login_user(user)
-    session.permanent = True
-
-
 @bp.route("/register", methods=["GET", "POST"])
 # Sign-up must say when an email is taken (there is no mail to say it instead),
 # so it is throttled per address to keep that from becoming a lookup service.
 @limiter.limit(_register_limit, methods=["POST"])
 def register():
     """Create a learner account and sign it in; after an invite link, join its cohort too."""
-    # Imported here, not at the top: the manage views import this module.
-    from course.manage.cohorts import join_cohort
-    from course.manage.invites import pending_invite
-
     if current_user.is_authenticated:
         return redirect(url_for("learn.outline"))
     db = get_session()
     mode = current_app.config["REGISTRATION"]
-    cohort = pending_invite(db) if mode != "closed" else None
-    if mode == "closed" or (mode == "invite" and cohort is None):
+    invitation = held_invitation(db) if mode != "closed" else None
+    if mode == "closed" or (mode == "invite" and invitation is None):
         return render_template("auth/registration_closed.html", mode=mode), 403
     form = RegisterForm()
     if form.validate_on_submit():
@@ -75,13 +74,13 @@ def register():
         except accounts.AccountError as error:
             form.email.errors.append(str(error))
         else:
-            if cohort is not None:
-                join_cohort(db, cohort_id=cohort.id, user_ids=[user.id], now=utcnow())
+            if invitation is not None:
+                invitation.accept(db, user.id, utcnow())
             start_session(db, user)
             db.commit()
             flash(f"Welcome, {user.name}. Your account is ready.", "success")
-            if cohort is not None:
-                return redirect(url_for("manage.join", code=cohort.invite_code))
+            if invitation is not None:
+                return redirect(invitation.leads_to)
             return redirect(safe_next_path(request.args.get("next")) or url_for("learn.outline"))
     return render_template("auth/register.html", form=form)
 
@@ -107,13 +106,10 @@ def login():
             # One message whether or not the email exists.
             flash("That email and password do not match an account.", "error")
         else:
-            # Imported here, not at the top: the manage views import this module.
-            from course.manage.join import after_sign_in
-
             start_session(db, user)
             db.commit()
             # Invitations to cohorts wait for the learner's answer: they come first.
-            return redirect(after_sign_in(db, user.id, next_path or landing_path(user)))
+            return redirect(after_sign_in(db, user.id, next_path, landing_path(user)))
     return render_template("auth/login.html", form=form, next_path=next_path)
 
 
@@ -159,3 +155,27 @@ def account():
         elif action not in ("name", "password"):
             abort(400, "The form was not recognised.")
     return render_template("auth/account.html", name_form=name_form, password_form=password_form)
+
+
+@bp.route("/set-password/<token>", methods=["GET", "POST"])
+def set_password(token: str):
+    """Set a new account's password from its one-time link, then sign it in."""
+    db = get_session()
+    now = utcnow()
+    # Unknown, used and expired links all read the same: nothing here says
+    # whether an account exists.
+    user = account_for_token(db, token, now)
+    if user is None:
+        abort(404, DEAD_TOKEN)
+    form = SetPasswordForm(user_inputs=(user.email, user.name))
+    if form.validate_on_submit():
+        if not redeem_token(db, token, user.id, now):
+            abort(404, DEAD_TOKEN)
+        start_session(db, user)
+        accounts.change_password(db, user, form.password.data, session[SESSION_TOKEN_KEY])
+        db.commit()
+        flash(f"Welcome, {user.name}. Your password is set.", "success")
+        return redirect(after_sign_in(db, user.id, None, url_for("learn.outline")))
+    return render_template("auth/set_password.html", form=form, user=user), (
+        400 if form.errors else 200
+    )

@@ -17,7 +17,7 @@ from course.learn.navigation import course_contents, neighbours
 from course.learn.quiz_form import build_quiz_form, read_answers
 from course.learn.views import bp, load_item, open_item
 from course.manage.overrides import learner_due_on
-from course.manage.permissions import can_view_learner
+from course.permissions import can_view_learner
 from course.progress.certificates import issue_if_complete
 from course.progress.draws import draw_for, find_draw
 from course.progress.models import QuizAttempt

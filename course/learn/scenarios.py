@@ -12,7 +12,7 @@ from course.content.model import Choice, Scenario, Step
 from course.db import get_session, utcnow
 from course.learn.navigation import course_contents, neighbours
 from course.learn.views import bp, load_item, open_item
-from course.manage.permissions import can_view_learner
+from course.permissions import can_view_learner
 from course.progress.certificates import issue_if_complete
 from course.progress.models import ScenarioChoice, ScenarioRun
 from course.progress.scenarios import (

@@ -10,8 +10,8 @@ from flask_login import current_user, login_required
 from course.content import get_catalog
 from course.content.model import Catalog, Lesson, OutlineItem, Quiz, Scenario
 from course.db import begin_write, get_session, utcnow
+from course.deadlines import due_dates_for_learner
 from course.learn.navigation import course_contents, item_url, neighbours
-from course.manage.deadlines import due_dates_for_learner
 from course.progress.certificates import issue_if_complete
 from course.progress.lessons import complete_lesson, is_worth_recording, record_lesson_opened
 from course.progress.state import LearnerProgress, progress_for_learner

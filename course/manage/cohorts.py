@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 from course.auth.accounts import find_user_by_email
 from course.auth.models import User
 from course.db import insert_for
-from course.manage.models import Cohort, CohortManager, CohortMember
 from course.manage.paging import Paging
+from course.membership import Cohort, CohortManager, CohortMember
 
 INVITE_CODE_BYTES = 16
 # What token_urlsafe makes; anything else is refused before it reaches the database.

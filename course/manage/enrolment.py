@@ -16,10 +16,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from course.auth.models import Role, User
+from course.auth.password_links import issue_password_tokens
 from course.manage.cohorts import invite_to_cohort
-from course.manage.models import CohortMember
 from course.manage.roster import Person
-from course.manage.tokens import issue_password_tokens
+from course.membership import CohortMember
 
 
 @dataclass

@@ -11,7 +11,7 @@ from flask.cli import AppGroup
 from course.config import parse_base_url
 from course.db import new_session, utcnow
 from course.manage.cohorts import member_ids
-from course.manage.models import Cohort
+from course.membership import Cohort
 from course.progress.xapi import statements
 from course.site.identity import site_uuid
 

@@ -6,12 +6,11 @@ from datetime import date
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, EmailField, PasswordField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
+from wtforms import DateField, EmailField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from course.auth.details import EMAIL_MAX_LENGTH
 from course.auth.forms import email_address, printable
-from course.auth.passwords import MAX_LENGTH, password_problem
 
 
 class CohortForm(FlaskForm):
@@ -56,21 +55,3 @@ class AddManagerForm(FlaskForm):
         validators=[DataRequired(), Length(max=EMAIL_MAX_LENGTH), email_address],
     )
     submit = SubmitField("Add manager")
-
-
-class SetPasswordForm(FlaskForm):
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=MAX_LENGTH)])
-    confirm = PasswordField(
-        "Repeat password",
-        validators=[DataRequired(), EqualTo("password", message="The two passwords differ.")],
-    )
-    submit = SubmitField("Set password")
-
-    def __init__(self, *args, user_inputs: tuple[str, ...] = (), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user_inputs = user_inputs  # the account's name and email, which a password must avoid
-
-    def validate_password(self, field):
-        problem = password_problem(field.data or "", user_inputs=self.user_inputs)
-        if problem:
-            raise ValidationError(problem)

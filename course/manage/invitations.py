@@ -16,11 +16,11 @@ from sqlalchemy.orm import Session
 
 from course import mail
 from course.auth.models import User
+from course.auth.password_links import TOKEN_LIFETIME
 from course.mail.outbox import link_to, queue_mails, render_mail
 from course.manage.enrolment import Enrolment
 from course.manage.export import safe_cell
-from course.manage.models import Cohort
-from course.manage.tokens import TOKEN_LIFETIME
+from course.membership import Cohort
 
 
 def _set_password_mail(cohort: Cohort, user: User, token: str, *, is_new_link: bool):
@@ -34,7 +34,7 @@ def _set_password_mail(cohort: Cohort, user: User, token: str, *, is_new_link: b
         ),
         name=user.name,
         cohort_name=cohort.name,
-        link=link_to("manage.set_password", token=token),
+        link=link_to("auth.set_password", token=token),
         lifetime_days=TOKEN_LIFETIME.days,
         is_new_link=is_new_link,
     )

@@ -1,5 +1,4 @@
-"""Joining a cohort: from its invite link, or by accepting a manager's invitation; and
-setting a password from a one-time link.
+"""Joining a cohort: from its invite link, or by accepting a manager's invitation.
 
 Joining is always the learner's own act, and only then do the cohort's managers see
 what they do in the course: all of it, from before they joined too, as the invite
@@ -15,14 +14,10 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_login import current_user, login_required
 
-from course.auth.accounts import change_password
-from course.auth.permissions import safe_next_path
-from course.auth.views import SESSION_TOKEN_KEY, start_session
 from course.db import get_session, utcnow
 from course.manage.cohorts import (
     accept_invitation,
@@ -33,21 +28,16 @@ from course.manage.cohorts import (
     is_member,
     join_cohort,
 )
-from course.manage.forms import SetPasswordForm
 from course.manage.invites import forget_invite, remember_invite
-from course.manage.models import Cohort
-from course.manage.tokens import TOKEN_LIFETIME, account_for_token, redeem_token
 from course.manage.views import bp
+from course.membership import Cohort
+from course.site.addresses import safe_next_path
 
 DEAD_INVITE = (
     "This invite link does not work. It may have been replaced by a newer one: "
     "ask the person who runs your cohort for the current link."
 )
 NO_INVITATION = "There is no invitation to that cohort waiting for you."
-DEAD_TOKEN = (
-    "This link does not work. Each link sets a password once and lasts "
-    f"{TOKEN_LIFETIME.days} days: ask the person who runs your cohort for a new one."
-)
 
 
 @bp.route("/join/<code>", methods=["GET", "POST"])
@@ -78,35 +68,11 @@ def join(code: str):
     return render_template("manage/join.html", cohort=cohort, code=code, is_member=is_in)
 
 
-@bp.route("/set-password/<token>", methods=["GET", "POST"])
-def set_password(token: str):
-    """Set a new account's password from its one-time link, then sign it in."""
-    db = get_session()
-    now = utcnow()
-    # Unknown, used and expired links all read the same: nothing here says
-    # whether an account exists.
-    user = account_for_token(db, token, now)
-    if user is None:
-        abort(404, DEAD_TOKEN)
-    form = SetPasswordForm(user_inputs=(user.email, user.name))
-    if form.validate_on_submit():
-        if not redeem_token(db, token, user.id, now):
-            abort(404, DEAD_TOKEN)
-        start_session(db, user)
-        change_password(db, user, form.password.data, session[SESSION_TOKEN_KEY])
-        db.commit()
-        flash(f"Welcome, {user.name}. Your password is set.", "success")
-        return redirect(after_sign_in(db, user.id))
-    return render_template("manage/set_password.html", form=form, user=user), (
-        400 if form.errors else 200
-    )
-
-
-def after_sign_in(db, user_id: int, next_path: str | None = None) -> str:
-    """Return where a learner goes once signed in: their invitations first, if any wait."""
+def answer_first(db, user_id: int, next_path: str | None) -> str | None:
+    """Return the page of the learner's waiting invitations, if any wait (auth asks at sign-in)."""
     if has_invitations(db, user_id):
         return url_for("manage.invitations", next=next_path)
-    return next_path or url_for("learn.outline")
+    return None
 
 
 @bp.get("/invitations")
@@ -124,7 +90,9 @@ def invitations():
 
 def _back(db):
     next_path = safe_next_path(request.args.get("next"))
-    return redirect(after_sign_in(db, current_user.id, next_path))
+    return redirect(
+        answer_first(db, current_user.id, next_path) or next_path or url_for("learn.outline")
+    )
 
 
 @bp.post("/invitations/<id:cohort_id>/accept")

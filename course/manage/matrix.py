@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 
 from course.content.model import Catalog, OutlineItem
 from course.manage.cohorts import Member, members_of
-from course.manage.models import Cohort, CohortMember
 from course.manage.overrides import own_due_dates
 from course.manage.paging import requested_page
+from course.membership import Cohort, CohortMember
 from course.progress.state import LearnerProgress, progress_for_learners
 from course.progress.status import ItemState
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, aliased
 
 from course.auth.models import User
 from course.content.model import Quiz
-from course.manage.models import Cohort, CohortMember, LearnerDueDate
+from course.membership import Cohort, CohortMember, LearnerDueDate
 from course.progress.models import AttemptGrant
 from course.site.formats import day as format_date
 

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from course import mail
 from course.auth.models import User
-from course.auth.permissions import manager_required
+from course.auth.password_links import TOKEN_LIFETIME, issue_password_tokens, live_link
 from course.db import get_session, utcnow
 from course.mail.delivery import AFTER_COMMIT_BUDGET, deliver_queued
 from course.manage.cohorts import (
@@ -36,8 +36,8 @@ from course.manage.removals import (
     undoable,
 )
 from course.manage.roster import MAX_BYTES, MAX_ROWS, RosterError, decode_upload, parse_people
-from course.manage.tokens import TOKEN_LIFETIME, issue_password_tokens, live_link
 from course.manage.views import COHORT, bp, load_cohort
+from course.permissions import manager_required
 from course.site.formats import day as format_date
 
 FIND_LENGTH = 100  # longer searches are cut: no name or email is longer
@@ -93,7 +93,7 @@ def _links_page(cohort, enrolment, created, mailed: list[int], *, replaced=None)
     else:
         delivery = None
         links = [
-            (user, url_for("manage.set_password", token=token, _external=True))
+            (user, url_for("auth.set_password", token=token, _external=True))
             for user, token in created
         ]
     return render_template(

@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask import flash, redirect, url_for
 
 from course import mail
-from course.auth.permissions import manager_required
 from course.content import get_catalog
 from course.db import get_session, utcnow
 from course.mail.delivery import AFTER_COMMIT_BUDGET, deliver_queued
 from course.manage.reminders import plan_manual_reminders, queue_reminders
 from course.manage.views import COHORT, bp, load_cohort
+from course.permissions import manager_required
 
 
 @bp.post(COHORT + "/reminders")

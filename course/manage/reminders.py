@@ -21,7 +21,7 @@ from course.db import insert_for
 from course.mail.models import SentReminder
 from course.mail.outbox import link_to, queue_mails, render_mail
 from course.manage.matrix import LearnerRow, cohort_rows, days
-from course.manage.models import Cohort, CohortManager
+from course.membership import Cohort, CohortManager
 
 INACTIVE_DAYS = 14  # this long without activity (or since joining, when never active)
 DUE_SOON_DAYS = (3, 1)  # reminders this many days before the due date

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, aliased
 
 from course.auth.models import User
 from course.manage.cohorts import join_cohort, remove_member
-from course.manage.models import CohortMember, CohortRemoval
+from course.membership import CohortMember, CohortRemoval
 from course.progress.models import LessonProgress, QuizAttempt, ScenarioRun
 
 UNDO_WINDOW = timedelta(days=30)  # after this, a removal is no longer offered to undo

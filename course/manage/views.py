@@ -10,7 +10,6 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user
 
 from course.auth.models import User
-from course.auth.permissions import manager_required
 from course.content import get_catalog
 from course.db import get_session, utcnow
 from course.manage import charts, export
@@ -34,7 +33,6 @@ from course.manage.matrix import (
     select_rows,
     summarise,
 )
-from course.manage.models import Cohort
 from course.manage.overrides import (
     OverrideError,
     due_date_for,
@@ -43,9 +41,10 @@ from course.manage.overrides import (
     override_history,
 )
 from course.manage.paging import Paging
-from course.manage.permissions import can_view_cohort, can_view_learner, visible_cohorts
 from course.manage.quiz_analysis import MIN_RESPONSES, analyse_quiz
 from course.manage.scenario_analysis import SCORE_BANDS, analyse_scenario
+from course.membership import Cohort
+from course.permissions import can_view_cohort, can_view_learner, manager_required, visible_cohorts
 from course.progress.state import progress_for_learner
 from course.site.formats import day as format_date
 

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from course.db import insert_for
-from course.manage.deadlines import DueDate
+from course.deadlines import DueDate
 from course.progress.models import CalendarFeed
 
 # What calendar_token makes (32 bytes of HMAC-SHA256, base64url without padding).

@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from course.content import get_catalog
 from course.db import begin_write, get_session, utcnow
-from course.manage.deadlines import due_dates_for_learner
+from course.deadlines import due_dates_for_learner
 from course.progress.calendar import (
     current_feed_token,
     due_dates_calendar,

@@ -8,6 +8,9 @@ after the site's public address.
 Content HTML (Markdown rendered when the catalog loads) is the same for every
 mount point, so its links to other items keep the form the author wrote,
 ``lesson:<slug>``; ``resolve_links`` turns them into addresses as a page shows it.
+
+An address that comes from outside (a ``next`` parameter) is only ever followed when
+it is a path on this site: ``safe_next_path``.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import hashlib
 import html
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask, current_app, url_for
 from markupsafe import Markup, escape
@@ -70,3 +74,19 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.globals["static_url"] = static_url
     app.jinja_env.filters["resolve_links"] = resolve_links
+
+
+def safe_next_path(target: str | None) -> str | None:
+    """Return ``target`` when it is a path on this site, else None.
+
+    Browsers read ``//host`` and ``/\\host`` as other sites, and drop tabs and
+    newlines inside addresses, so anything of that kind is refused.
+    """
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return None
+    if any(ch in target for ch in "\\\t\r\n") or any(ord(ch) < 32 for ch in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target

@@ -2,6 +2,7 @@
 
 import pytest
 
+from course.auth.invitations import EXTENSION_KEY
 from course.auth.models import Role, User
 from course.db import new_session
 from tests.conftest import PASSWORD, csrf_token, post_form
@@ -78,6 +79,20 @@ def test_register_honours_closed_registration(make_app):
     response = app.test_client().get("/register")
     assert response.status_code == 403
     assert "Sign-up is not open" in response.text
+
+
+@pytest.mark.parametrize(("mode", "status"), [("open", 200), ("invite", 403)])
+def test_sign_up_and_sign_in_work_with_no_feature_inviting(make_app, make_user, mode, status):
+    # Auth knows of invitations only through the hook manage registers; without it
+    # sign-up is as open as the setting says and sign-in goes where it was going.
+    app = make_app(REGISTRATION=mode)
+    del app.extensions[EXTENSION_KEY]
+    visitor = app.test_client()
+    assert visitor.get("/register").status_code == status
+    response = post_form(
+        visitor, "/login?next=/progress", {"email": make_user().email, "password": PASSWORD}
+    )
+    assert response.headers["Location"] == "/progress"
 
 
 def test_sign_in_and_out(client, make_user, sign_in):

@@ -31,7 +31,7 @@ from course.content.fields import read_number
 from course.content.question_types import Question, ResponseCount, template_name
 from course.content.question_types.base import fraction_grade, review_base
 from course.db import new_session, utcnow
-from course.manage.demo import fill_demo
+from course.demo import fill_demo
 from course.progress.models import QuizAnswer
 from tests.conftest import FIXTURE_COURSE, csrf_token
 from tests.content.broken_copies import FIXTURE_WARNINGS

@@ -11,7 +11,7 @@ import pytest
 
 from course.auth.models import Role, User
 from course.db import new_session
-from course.manage.models import Cohort, CohortMember
+from course.membership import Cohort, CohortMember
 from tests.conftest import PASSWORD, post_form
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from course.auth.models import Role, User
 from course.db import new_session
-from course.manage.models import Cohort, CohortManager, CohortMember
+from course.membership import Cohort, CohortManager, CohortMember
 from tests.conftest import post_form
 
 

@@ -7,12 +7,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import update
 
-from course.auth.models import Role, User
+from course.auth.accounts import token_hash
+from course.auth.models import PasswordToken, Role, User
 from course.db import new_session, utcnow
 from course.manage.cohorts import join_cohort
-from course.manage.models import CohortMember, PasswordToken
 from course.manage.roster import MAX_BYTES, MAX_ROWS, RosterError, parse_people
-from course.manage.tokens import token_hash
+from course.membership import CohortMember
 from course.progress.models import LessonProgress
 from tests.conftest import csrf_token, post_form
 

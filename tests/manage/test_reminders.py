@@ -6,7 +6,7 @@ import pytest
 
 from course.auth.models import Role
 from course.db import new_session, utcnow
-from course.manage.models import Cohort
+from course.membership import Cohort
 from tests.conftest import mail_link, post_form
 
 

@@ -12,12 +12,12 @@ from course import create_app
 from course.auth.models import Role, User
 from course.db import Model, make_engine, new_session
 from course.manage.cohorts import create_cohort, join_cohort
-from course.manage.models import Cohort
+from course.membership import Cohort
 from course.progress.models import LearningRecord, LessonProgress, QuizAttempt, ScenarioChoice
 from course.progress.records import Verb
 from course.progress.xapi import statement
 from tests.conftest import FIXTURE_COURSE, Activity
-from tests.manage.test_demo import run_demo
+from tests.test_demo import run_demo
 
 SITE = "https://course.example"
 AT = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)

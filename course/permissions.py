@@ -1,11 +1,34 @@
-"""Who may see a cohort and a learner's records: one helper per rule."""
+"""Who may do what, for every feature: one helper per rule.
+
+It sits above auth and manage's tables (roles are on the signed-in user; who manages
+and who is in a cohort are manage's rows) and below every view that asks: learn asks
+whether a signed-in user may see a learner's attempt, manage whether they may see a
+cohort. Auth reads none of it, so it never depends on manage.
+"""
 
 from __future__ import annotations
 
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user, login_required
 from sqlalchemy import Select, exists, select
 from sqlalchemy.orm import Session
 
-from course.manage.models import Cohort, CohortManager, CohortMember
+from course.membership import Cohort, CohortManager, CohortMember
+
+
+def manager_required(view):
+    """Let managers and admins through; others get a 403."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(*args, **kwargs):
+        if not current_user.is_manager:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
 
 
 def can_view_cohort(user, cohort: Cohort) -> bool:

@@ -1,4 +1,8 @@
-"""Cohorts, who manages them, who is in them, and one-time set-password links."""
+"""Cohorts, who manages them and who is in them.
+
+Shared ground that every feature may read (a learner's due dates, who may see whose
+records); the manage feature owns the services that change it.
+"""
 
 from __future__ import annotations
 
@@ -98,19 +102,3 @@ class CohortRemoval(Model):
     removed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     removed_at: Mapped[datetime] = mapped_column(UTCDateTime())
     undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-
-
-class PasswordToken(Model):
-    """A one-time link to set an account's password, kept only as a hash of its token."""
-
-    __tablename__ = "password_token"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
-    # SHA-256 of the token: a copy of the database alone cannot be used to take an account.
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    # Who made the link, so that whoever replaces it is told whose link stops working.
-    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))

@@ -1,4 +1,4 @@
-"""One-time set-password links: issued to a manager for a new account, redeemed once.
+"""One-time set-password links: issued for an account (at a manager's request), redeemed once.
 
 An account has at most one live link: a new one replaces the last, and whoever makes it
 is told whose link stops working (see ``live_link``).
@@ -6,7 +6,7 @@ is told whose link stops working (see ``live_link``).
 
 from __future__ import annotations
 
-import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -14,17 +14,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from course.auth.models import User
-from course.manage.cohorts import CODE_RE
-from course.manage.models import PasswordToken
+from course.auth.accounts import token_hash
+from course.auth.models import PasswordToken, User
 
 TOKEN_LIFETIME = timedelta(days=7)
 TOKEN_BYTES = 32
-
-
-def token_hash(token: str) -> str:
-    """Return the stored form of a token (a plain hash: the token itself is random)."""
-    return hashlib.sha256(token.encode()).hexdigest()
+# What secrets.token_urlsafe makes; anything else is no token and costs no query.
+TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 @dataclass(frozen=True)
@@ -82,7 +78,7 @@ def issue_password_tokens(
 
 def account_for_token(session: Session, token: str, now: datetime) -> User | None:
     """Return the account a token may set the password of, or None (unknown, used or expired)."""
-    if not token or not CODE_RE.fullmatch(token):
+    if not token or not TOKEN_RE.fullmatch(token):
         return None
     return session.scalar(
         select(User)

@@ -12,7 +12,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from course.manage.models import Cohort, CohortMember
+from course.membership import Cohort, CohortMember
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ from course.content.model import Catalog, Quiz, Scenario
 from course.content.question_types import Question
 from course.db import new_session, utcnow
 from course.manage.cohorts import create_cohort, renew_invite_code
-from course.manage.models import CohortMember
+from course.membership import CohortMember
 from course.progress.models import (
     LearningRecord,
     LessonProgress,

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from course.config import REPOSITORY_ROOT
 from course.db import new_session
-from course.manage.models import Cohort, CohortMember
+from course.membership import Cohort, CohortMember
 from course.progress.models import LessonProgress, QuizAnswer, QuizAttempt, ScenarioRun
 from tests.conftest import post_form, sqlite_only
 
