@@ -187,6 +187,19 @@ def managers_of(session: Session, cohort_id: int) -> list[Manager]:
     return [Manager(*row) for row in rows]
 
 
+def managers_of_learner(session: Session, user_id: int) -> list[Manager]:
+    """Return who manages a cohort the learner is in: the people who can grant them more."""
+    rows = session.connection().execute(
+        select(User.id, User.name)
+        .join(CohortManager, CohortManager.user_id == User.id)
+        .join(CohortMember, CohortMember.cohort_id == CohortManager.cohort_id)
+        .where(CohortMember.user_id == user_id, User.id != user_id)
+        .distinct()
+        .order_by(User.name, User.id)
+    )
+    return [Manager(*row) for row in rows]
+
+
 def remove_manager(session: Session, cohort: Cohort, *, user_id: int) -> bool:
     """Stop ``user_id`` managing the cohort; tell whether they did.
 
