@@ -60,7 +60,7 @@ def outline():
     catalog = get_catalog()
     progress = None
     if current_user.is_authenticated:
-        progress = progress_for_learner(get_session(), catalog, current_user.id)
+        progress = progress_for_learner(get_session(), catalog, current_user.id, with_drafts=True)
     return render_template("learn/outline.html", catalog=catalog, progress=progress)
 
 
