@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from course.content import get_catalog
 from course.db import get_session, utcnow
+from course.manage.cohorts import managers_of_learner
 from course.progress.certificates import certificate_of, find_certificate, issue_if_complete
 from course.progress.models import QuizAttempt, ScenarioRun
 from course.progress.state import progress_for_learner
@@ -21,7 +22,7 @@ def my_progress():
     """Show every item's status, scores and attempts, and what to do next."""
     catalog = get_catalog()
     session = get_session()
-    progress = progress_for_learner(session, catalog, current_user.id)
+    progress = progress_for_learner(session, catalog, current_user.id, with_drafts=True)
     attempts = session.scalars(
         select(QuizAttempt)
         .where(QuizAttempt.user_id == current_user.id)
@@ -42,6 +43,10 @@ def my_progress():
         catalog=catalog,
         progress=progress,
         records_by_item=records_by_item,
+        # Who can grant another attempt, for a learner stuck on a quiz without one.
+        managers=[manager.name for manager in managers_of_learner(session, current_user.id)]
+        if progress.out_of_attempts
+        else [],
     )
 
 
