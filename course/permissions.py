@@ -15,6 +15,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import Select, exists, select
 from sqlalchemy.orm import Session
 
+from course.auth.models import User
 from course.membership import Cohort, CohortManager, CohortMember
 
 
@@ -68,3 +69,21 @@ def visible_cohorts(user) -> Select:
         return query
     managed = select(CohortManager.cohort_id).where(CohortManager.user_id == user.id)
     return query.where(Cohort.id.in_(managed))
+
+
+def managers_of_learner(session: Session, user_id: int) -> list[str]:
+    """Return the names of who manages a cohort the learner has joined: who can grant more."""
+    return list(
+        session.scalars(
+            select(User.name)
+            .join(CohortManager, CohortManager.user_id == User.id)
+            .join(CohortMember, CohortMember.cohort_id == CohortManager.cohort_id)
+            .where(
+                CohortMember.user_id == user_id,
+                CohortMember.joined_at.is_not(None),
+                User.id != user_id,
+            )
+            .group_by(User.id, User.name)
+            .order_by(User.name, User.id)
+        )
+    )

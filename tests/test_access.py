@@ -53,6 +53,7 @@ ROUTES = [
     ("POST", "/lessons/welcome/complete", {}, expect(302, 302, 302, 302)),
     ("GET", "/quizzes/fixture-quiz", None, expect(302, 200, 200, 200)),
     ("POST", "/quizzes/fixture-quiz", {}, expect(302, 400, 400, 400)),
+    ("POST", "/quizzes/fixture-quiz/draft", {}, expect(302, 400, 400, 400)),
     ("GET", "/scenarios/fixture-scenario", None, expect(302, 200, 200, 200)),
     ("POST", "/scenarios/fixture-scenario/start", {}, expect(302, 302, 302, 302)),
     ("POST", "/scenarios/fixture-scenario/choose", {}, expect(302, 400, 400, 400)),

@@ -49,3 +49,37 @@ def read_answers(quiz: Quiz, form: BaseForm, formdata: MultiDict) -> tuple[dict,
         else:
             answers[question.id] = answer
     return answers, missing
+
+
+def read_draft(quiz: Quiz, form: BaseForm, formdata: MultiDict) -> list[tuple[str, str]]:
+    """Return the answer fields of a part-answered form to keep; AnswerError on anything forged.
+
+    The same checks as a submission, except that questions may be left unanswered.
+    """
+    read_answers(quiz, form, formdata)
+    return [
+        (name, value)
+        for name, value in formdata.items(multi=True)
+        if name not in FORM_KEYS and value != ""
+    ]
+
+
+def draft_formdata(quiz: Quiz, fields: list[list[str]]) -> MultiDict:
+    """Return a draft's saved fields that still fit the quiz, as form data to fill it with.
+
+    A quiz edited since the draft was saved may have lost a question or an
+    option: the answers to such a question are left out, the rest come back.
+    """
+    saved = MultiDict([(name, value) for name, value in fields])
+    form = build_quiz_form(quiz, None, saved)
+    kept = MultiDict()
+    for question in quiz.questions:
+        name = field_name(question.id)
+        try:
+            question.read_answer(form[name])
+        except AnswerError:
+            continue
+        for key in sorted(question.field_names(name)):
+            for value in saved.getlist(key):
+                kept.add(key, value)
+    return kept

@@ -5,7 +5,16 @@ from __future__ import annotations
 import random
 from datetime import UTC
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.exc import IntegrityError
@@ -14,11 +23,12 @@ from course.content.model import Quiz
 from course.content.question_types import AnswerError
 from course.db import begin_write, get_session, utcnow
 from course.learn.navigation import course_contents, neighbours
-from course.learn.quiz_form import build_quiz_form, read_answers
+from course.learn.quiz_form import build_quiz_form, draft_formdata, read_answers, read_draft
 from course.learn.views import bp, load_item, open_item
 from course.manage.overrides import learner_due_on
-from course.permissions import can_view_learner
+from course.permissions import can_view_learner, managers_of_learner
 from course.progress.certificates import issue_if_complete
+from course.progress.drafts import discard_drafts, find_draft, save_draft
 from course.progress.draws import draw_for, find_draw
 from course.progress.models import QuizAttempt
 from course.progress.quizzes import AttemptRefused, submit_attempt, submitted_attempts
@@ -86,7 +96,7 @@ def quiz(slug: str):
     # What this attempt asks: the questions drawn for it, scored on their points.
     asked = quiz
     status_code = 200
-    form = None
+    form = draft = None
     missing: list[str] = []
     if request.method == "POST":
         form_number, started_at = read_attempt_token(
@@ -110,6 +120,10 @@ def quiz(slug: str):
         if not missing:
             try:
                 now = utcnow()
+                # Answers saved earlier began the attempt earlier than this form did.
+                draft = find_draft(session, current_user.id, slug, number)
+                if draft is not None:
+                    started_at = min(started_at, draft.started_at)
                 attempt = submit_attempt(
                     session,
                     user_id=current_user.id,
@@ -120,6 +134,7 @@ def quiz(slug: str):
                     now=now,
                 )
                 issued = None
+                discard_drafts(session, current_user.id, slug)
                 if attempt.is_passed:
                     issued = issue_if_complete(
                         session,
@@ -141,8 +156,17 @@ def quiz(slug: str):
             return redirect(url_for("learn.attempt", slug=slug, attempt_id=attempt.id))
         status_code = 422
     elif not is_out_of_attempts:
-        asked = as_attempt_sees_it(session, quiz, current_user.id, number)
-        form = build_quiz_form(asked, shuffle_seed(current_user.id, slug, number), None)
+        draft = find_draft(session, current_user.id, slug, number)
+        # A passed quiz opens on its result; "Try again" (?again) asks for a new form.
+        is_showing_pass = (
+            draft is None
+            and "again" not in request.args
+            and any(earlier.is_passed for earlier in attempts)
+        )
+        if not is_showing_pass:
+            asked = as_attempt_sees_it(session, quiz, current_user.id, number)
+            saved = draft_formdata(asked, draft.fields) if draft else None
+            form = build_quiz_form(asked, shuffle_seed(current_user.id, slug, number), saved)
     previous_item, next_item = neighbours(catalog, outline_item)
     return (
         render_template(
@@ -162,9 +186,55 @@ def quiz(slug: str):
             previous_item=previous_item,
             next_item=next_item,
             contents=course_contents(catalog, opened.progress, outline_item),
+            draft=draft,
+            managers=managers_to_ask(attempts, is_out_of_attempts),
         ),
         status_code,
     )
+
+
+@bp.post("/quizzes/<slug>/draft")
+@login_required
+def save_quiz_draft(slug: str):
+    """Keep the answers given so far in this attempt, without submitting them."""
+    opened = open_item("quiz", slug)
+    quiz, session = opened.content, get_session()
+    number = len(submitted_attempts(session, current_user.id, slug)) + 1
+    form_number, started_at = read_attempt_token(
+        request.form.get("attempt", ""), current_user.id, slug
+    )
+    if form_number != number:
+        abort(409, "This attempt was submitted already, so these answers were not saved.")
+    # A draft holds answers to the questions this attempt drew, as a submission would.
+    asked = as_attempt_sees_it(session, quiz, current_user.id, number)
+    form = build_quiz_form(asked, None, request.form)
+    try:
+        fields = read_draft(asked, form, request.form)
+    except AnswerError as error:
+        abort(400, str(error))
+    now = utcnow()
+    save_draft(
+        session,
+        user_id=current_user.id,
+        quiz=quiz,
+        number=number,
+        fields=fields,
+        started_at=started_at.astimezone(UTC),
+        now=now,
+    )
+    session.commit()
+    saved = f"Your answers were saved at {now:%H:%M} UTC."
+    if request.accept_mimetypes.best == "application/json":  # course.js saving as you go
+        return jsonify(saved_at=now.isoformat(), message=saved)
+    flash(f"{saved} Come back to this quiz, on any device, to finish it.", "success")
+    return redirect(url_for("learn.quiz", slug=slug))
+
+
+def managers_to_ask(attempts: list[QuizAttempt], is_out_of_attempts: bool) -> list[str]:
+    """Return the names of who can grant another attempt, when the learner needs one."""
+    if not is_out_of_attempts or any(attempt.is_passed for attempt in attempts):
+        return []
+    return managers_of_learner(get_session(), current_user.id)
 
 
 @bp.get("/quizzes/<slug>/attempts/<id:attempt_id>")
@@ -176,14 +246,22 @@ def attempt(slug: str, attempt_id: int):
     if attempt is None or attempt.quiz_slug != slug or not can_review(current_user, attempt):
         abort(404)
     previous_item, next_item = neighbours(catalog, outline_item)
+    is_own = attempt.user_id == current_user.id
+    attempts = submitted_attempts(get_session(), attempt.user_id, slug) if is_own else []
+    is_passed = any(earlier.is_passed for earlier in attempts)
+    is_out_of_attempts = quiz.max_attempts is not None and len(attempts) >= quiz.max_attempts
     return render_template(
         "learn/attempt.html",
         quiz=quiz,
         attempt=attempt,
         item=outline_item,
-        is_own=attempt.user_id == current_user.id,
+        is_own=is_own,
         previous_item=previous_item,
         next_item=next_item,
+        # The next step: try again while it can still be passed, else go on.
+        can_try_again=is_own and not is_passed and not is_out_of_attempts,
+        managers=managers_to_ask(attempts, is_out_of_attempts) if is_own else [],
+        is_out_of_attempts=is_out_of_attempts and not is_passed,
     )
 
 

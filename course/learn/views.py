@@ -61,7 +61,7 @@ def outline():
     catalog = get_catalog()
     progress, due_dates = None, ()
     if current_user.is_authenticated:
-        progress = progress_for_learner(get_session(), catalog, current_user.id)
+        progress = progress_for_learner(get_session(), catalog, current_user.id, with_drafts=True)
         due_dates = due_dates_for_learner(get_session(), current_user.id)
     return render_template(
         "learn/outline.html",

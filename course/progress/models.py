@@ -104,6 +104,25 @@ class QuizAnswer(Model):
     attempt: Mapped[QuizAttempt] = relationship(back_populates="answers")
 
 
+class QuizDraft(Model):
+    """Answers saved part-way through an attempt: never graded, replaced on save, gone on submit."""
+
+    __tablename__ = "quiz_draft"
+    # One draft per attempt: saving again replaces it (an upsert on these columns).
+    __table_args__ = (UniqueConstraint("user_id", "quiz_slug", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    quiz_slug: Mapped[str] = mapped_column(String(100))
+    number: Mapped[int]  # the attempt the answers are for
+    content_version: Mapped[str] = mapped_column(String(64))
+    # The form's answer fields as [name, value] pairs, checked against the quiz when saved;
+    # kept as the form sent them so a half-placed classify question comes back half placed.
+    fields: Mapped[list[list[str]]] = mapped_column(JSON)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())  # when the attempt was begun
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class ScenarioRun(Model):
     """One play-through of a scenario, from the start to an ending (or not yet)."""
 

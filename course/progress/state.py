@@ -9,13 +9,14 @@ attempts) from those states: one code path for both.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
 from course.content.model import Catalog, OutlineItem
+from course.progress.drafts import drafts_saved_at
 from course.progress.item_kinds import fetch_facts, item_state
 from course.progress.status import ItemState, Status
 
@@ -28,6 +29,8 @@ class LearnerProgress:
     completed_at: datetime | None
     last_activity_at: datetime | None
     out_of_attempts: tuple[OutlineItem, ...] = ()  # required quizzes with no attempt left
+    # Quiz slug -> when answers to it were last saved as a draft; read only for "Continue".
+    drafts_saved_at: Mapping[str, datetime] = field(default_factory=dict)
 
     @property
     def fraction(self) -> float:
@@ -48,8 +51,22 @@ class LearnerProgress:
 
     @property
     def next_item(self) -> ItemState | None:
-        """The item "Continue" leads to: the first unfinished required one."""
-        return next(iter(self.remaining), None)
+        """The item "Continue" leads to: the one left unfinished last, else the first required."""
+        return self.resume_item or next(iter(self.remaining), None)
+
+    @property
+    def resume_item(self) -> ItemState | None:
+        """The unfinished item last worked on: a lesson opened, a run not ended, a quiz saved."""
+        worked_on: list[tuple[datetime, ItemState]] = []
+        for state in self.items:
+            if state.is_done or state.is_locked:
+                continue
+            if state.status is Status.IN_PROGRESS and state.last_activity_at is not None:
+                worked_on.append((state.last_activity_at, state))
+            saved_at = self.drafts_saved_at.get(state.item.slug)
+            if state.item.kind == "quiz" and saved_at is not None:
+                worked_on.append((saved_at, state))
+        return max(worked_on, key=lambda pair: pair[0], default=(None, None))[1]
 
     @property
     def remaining(self) -> tuple[ItemState, ...]:
@@ -62,9 +79,14 @@ class LearnerProgress:
         return None
 
 
-def progress_for_learner(session: Session, catalog: Catalog, user_id: int) -> LearnerProgress:
-    """Return one learner's progress through the course."""
-    return progress_for_learners(session, catalog, [user_id])[user_id]
+def progress_for_learner(
+    session: Session, catalog: Catalog, user_id: int, *, with_drafts: bool = False
+) -> LearnerProgress:
+    """Return one learner's progress; ``with_drafts`` for pages with "Continue" on them."""
+    progress = progress_for_learners(session, catalog, [user_id])[user_id]
+    if with_drafts:
+        progress = replace(progress, drafts_saved_at=drafts_saved_at(session, user_id))
+    return progress
 
 
 def progress_for_learners(

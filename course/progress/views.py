@@ -20,6 +20,7 @@ from sqlalchemy import select
 from course.content import get_catalog
 from course.db import begin_write, get_session, utcnow
 from course.deadlines import due_dates_for_learner
+from course.permissions import managers_of_learner
 from course.progress.calendar import (
     current_feed_token,
     due_dates_calendar,
@@ -60,7 +61,7 @@ def my_progress():
         begin_write(session)
         token = renew_feed_token(session, current_app.secret_key, current_user.id, utcnow())
         session.commit()
-    progress = progress_for_learner(session, catalog, current_user.id)
+    progress = progress_for_learner(session, catalog, current_user.id, with_drafts=True)
     attempts = session.scalars(
         select(QuizAttempt)
         .where(QuizAttempt.user_id == current_user.id)
@@ -84,6 +85,8 @@ def my_progress():
         due_dates=due_dates_for_learner(session, current_user.id),
         today=utcnow().date(),
         calendar_address=feed_address(token),
+        # Who can grant another attempt, for a learner stuck on a quiz without one.
+        managers=managers_of_learner(session, current_user.id) if progress.out_of_attempts else [],
     )
 
 

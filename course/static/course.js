@@ -32,4 +32,49 @@
       form.dataset.submitted = "yes";
     });
   });
+  // A quiz keeps its answers as they change: one small request a moment after the
+  // last change (the "Save and finish later" button does the same without script).
+  // Leaving with answers not yet saved asks first.
+  document.querySelectorAll("form[data-draft-url]").forEach(function (form) {
+    var status = document.getElementById(form.getAttribute("data-draft-status"));
+    var changes = 0;
+    var savedChanges = 0;
+    var timer = null;
+    function save() {
+      var sending = changes;
+      timer = null;
+      fetch(form.getAttribute("data-draft-url"), {
+        method: "POST",
+        body: new FormData(form),
+        headers: { "Accept": "application/json" },
+        credentials: "same-origin"
+      }).then(function (response) {
+        if (!response.ok) { throw new Error(response.statusText); }
+        return response.json();
+      }).then(function (saved) {
+        savedChanges = Math.max(savedChanges, sending);
+        if (status) { status.textContent = saved.message; }
+      }).catch(function () {
+        if (status) { status.textContent = "Your latest answers are not saved yet. Use “Save and finish later” to keep them."; }
+      });
+    }
+    function changed() {
+      changes += 1;
+      if (timer) { clearTimeout(timer); }
+      timer = setTimeout(save, 800);
+    }
+    form.addEventListener("change", changed);
+    form.addEventListener("input", changed);
+    form.addEventListener("submit", function () {
+      // Submitting or saving by the button keeps them: nothing to ask about.
+      if (timer) { clearTimeout(timer); timer = null; }
+      savedChanges = changes;
+    });
+    window.addEventListener("beforeunload", function (event) {
+      if (changes > savedChanges) {
+        event.preventDefault();
+        event.returnValue = "";
+      }
+    });
+  });
 })();
