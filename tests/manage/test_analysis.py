@@ -2,6 +2,7 @@
 
 import math
 import shutil
+from dataclasses import replace
 from datetime import UTC, datetime
 from types import SimpleNamespace
 
@@ -274,6 +275,10 @@ def test_a_question_version_follows_its_content_not_the_rest_of_the_file(app, ed
     for question in edited.questions:  # ...but only the reworded question's own version
         assert (question.version == versions[question.id]) == (question.id != "pick-one")
     assert all(len(question.version) == 12 for question in edited.questions)
+    # What learners answer makes the version; the explanation and objective do not.
+    question = edited.questions[0]
+    assert replace(question, points=2.0).version != question.version
+    assert replace(question, explanation_html="<p>Other.</p>").version == question.version
 
 
 @pytest.fixture
