@@ -6,13 +6,19 @@ attempts, between the score on the question and the score on the rest of the
 attempt (its total minus this question), so a question does not correlate
 with itself. In a quiz with sections each attempt draws some questions: a
 question is counted over the attempts that drew it, and says how many.
+
+Each answer keeps its question's content version, so a question edited since
+some learners answered it is counted per version: its figures are those of the
+current version, and the earlier versions are listed apart, never mixed in.
+Answers from before versions were recorded count as one version of their own.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from statistics import StatisticsError, correlation, mean
 from textwrap import shorten
 
@@ -49,6 +55,16 @@ def type_label(question: Question) -> str:
 
 
 @dataclass(frozen=True)
+class VersionStats:
+    """How the cohort did on an earlier version of a question."""
+
+    version: str | None  # None: answered before versions were recorded
+    first_answered: datetime
+    responses: int
+    facility: float | None
+
+
+@dataclass(frozen=True)
 class QuestionStats:
     number: int
     question: Question
@@ -56,6 +72,8 @@ class QuestionStats:
     facility: float | None  # 0-1; None without responses, or for a question worth no points
     discrimination: float | None  # -1 to 1; None when every score was the same
     counts: tuple[ResponseCount, ...]
+    earlier: tuple[VersionStats, ...] = ()  # versions answered before the current one, oldest first
+    changed_on: datetime | None = None  # the first answer to the current version, when it changed
 
     @property
     def is_enough(self) -> bool:
@@ -129,10 +147,11 @@ class QuizAnalysis:
 
 @dataclass
 class _Responses:
-    scores: list[float]  # the question's points, per attempt
-    rests: list[float]  # the rest of the attempt's points, per attempt
-    fractions: list[float]  # of the question's points, where it was worth any
-    answers: list
+    scores: list[float] = field(default_factory=list)  # the question's points, per attempt
+    rests: list[float] = field(default_factory=list)  # the rest of the attempt's, per attempt
+    fractions: list[float] = field(default_factory=list)  # of its points, where worth any
+    answers: list = field(default_factory=list)
+    first_answered: datetime | None = None
 
 
 def analyse_quiz(
@@ -151,33 +170,39 @@ def analyse_quiz(
     query = (
         select(
             QuizAnswer.question_id,
+            QuizAnswer.question_version,
             QuizAnswer.points,
             QuizAnswer.max_points,
             QuizAnswer.answer,
             QuizAttempt.id,
             QuizAttempt.user_id,
             QuizAttempt.points,
+            QuizAttempt.submitted_at,
         )
         .join(QuizAttempt, QuizAnswer.attempt_id == QuizAttempt.id)
         .where(QuizAttempt.quiz_slug == quiz.slug, QuizAttempt.user_id.in_(learner_ids))
     )
     if first_only:
         query = query.where(QuizAttempt.number == 1)
-    by_question: dict[str, _Responses] = defaultdict(lambda: _Responses([], [], [], []))
+    # Question id -> its version (None before versions were recorded) -> the responses.
+    by_question: dict[str, dict[str | None, _Responses]] = defaultdict(
+        lambda: defaultdict(_Responses)
+    )
     attempts, learners = set(), set()
-    for question_id, points, max_points, answer, attempt_id, user_id, total in session.execute(
-        query
-    ):
+    for row in session.execute(query):
+        (question_id, version, points, max_points, answer, attempt_id, user_id, total, at) = row
         attempts.add(attempt_id)
         learners.add(user_id)
-        responses = by_question[question_id]
+        responses = by_question[question_id][version]
+        if responses.first_answered is None or at < responses.first_answered:
+            responses.first_answered = at
         responses.scores.append(points)
         responses.rests.append(total - points)
         if max_points:
             responses.fractions.append(points / max_points)
         responses.answers.append(answer)
     questions = tuple(
-        _question_stats(number, question, by_question.get(question.id))
+        _question_stats(number, question, by_question.get(question.id, {}))
         for number, question in enumerate(quiz.questions, start=1)
     )
     return QuizAnalysis(
@@ -217,10 +242,33 @@ def by_objective(
     return tuple(sorted(objectives, key=lambda each: (each.facility is None, each.facility or 0.0)))
 
 
-def _question_stats(number: int, question: Question, responses: _Responses | None):
-    if responses is None:
-        return QuestionStats(number, question, 0, None, None, ())
-    counts = question.summarise(responses.answers)
+def _question_stats(
+    number: int, question: Question, by_version: Mapping[str | None, _Responses]
+) -> QuestionStats:
+    if set(by_version) == {None}:
+        # Nothing recorded a version yet: those answers are all there is to count.
+        current, earlier = by_version[None], {}
+    else:
+        current = by_version.get(question.version)
+        earlier = {v: r for v, r in by_version.items() if v != question.version}
+    earlier_stats = tuple(
+        sorted(
+            (
+                VersionStats(
+                    version=version,
+                    first_answered=responses.first_answered,
+                    responses=len(responses.scores),
+                    facility=mean(responses.fractions) if responses.fractions else None,
+                )
+                for version, responses in earlier.items()
+            ),
+            key=lambda each: each.first_answered,
+        )
+    )
+    if current is None:
+        return QuestionStats(number, question, 0, None, None, (), earlier_stats)
+    counts = question.summarise(current.answers)
+    responses = current
     return QuestionStats(
         number=number,
         question=question,
@@ -230,6 +278,8 @@ def _question_stats(number: int, question: Question, responses: _Responses | Non
             discrimination(responses.scores, responses.rests) if responses.fractions else None
         ),
         counts=tuple(counts),
+        earlier=earlier_stats,
+        changed_on=current.first_answered if earlier_stats else None,
     )
 
 

@@ -93,6 +93,9 @@ class QuizAnswer(Model):
     position: Mapped[int]
     question_id: Mapped[str] = mapped_column(String(100))
     question_type: Mapped[str] = mapped_column(String(32))
+    # The question's own content version (``Question.version``) when answered; None for
+    # answers from before versions were recorded, which count as one version.
+    question_version: Mapped[str | None] = mapped_column(String(16))
     answer: Mapped[Any] = mapped_column(JSON)  # the ids given, in the type's own shape
     points: Mapped[float]
     max_points: Mapped[float]

@@ -87,6 +87,7 @@ def submit_attempt(
                 position=position,
                 question_id=question.id,
                 question_type=question.type,
+                question_version=question.version,
                 answer=question.answer_to_json(answer),
                 points=grade.points,
                 max_points=question.points,

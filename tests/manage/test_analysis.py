@@ -1,20 +1,25 @@
 """Question analysis (facility, discrimination, picks) and scenario choice analysis."""
 
 import math
-from dataclasses import dataclass
+import shutil
+from dataclasses import replace
+from datetime import UTC, datetime
 from types import SimpleNamespace
 
 import pytest
 from flask import render_template
+from sqlalchemy import update
 
 from course.auth.models import Role
 from course.content import get_catalog
-from course.content.model import Question
+from course.content.model import ObjectiveReference
+from course.content.question_types.true_false import TrueFalse
 from course.db import new_session
 from course.manage.cohorts import member_ids
 from course.manage.quiz_analysis import QuestionStats, QuizAnalysis, analyse_quiz, discrimination
 from course.manage.scenario_analysis import analyse_scenario
-from tests.conftest import RIGHT, WRONG
+from course.progress.models import QuizAnswer
+from tests.conftest import FIXTURE_COURSE, RIGHT, WRONG, Activity
 
 
 def pearson(xs, ys):
@@ -117,16 +122,19 @@ def test_the_summary_names_each_question_by_its_prompt_and_type(client, quiz_coh
     assert "Objective" not in table  # no question of the fixture quiz names one
 
 
-@dataclass(frozen=True)
-class QuestionWithObjective(Question):
-    objective: str = ""
-
-
 def test_a_question_objective_is_shown_and_a_long_prompt_shortened(app):
     long_prompt = "<p>" + " ".join(["word"] * 60) + " <em>end</em></p>"
     questions = (
-        QuestionWithObjective("a", "single", long_prompt, 1.0, objective="Tell the roles apart"),
-        Question("b", "true_false", "<p>Short <strong>one</strong>?</p>", 1.0),
+        TrueFalse(
+            id="a",
+            prompt_html=long_prompt,
+            points=1.0,
+            answer=True,
+            objective=ObjectiveReference("roles", "tell-apart"),
+        ),
+        TrueFalse(
+            id="b", prompt_html="<p>Short <strong>one</strong>?</p>", points=1.0, answer=True
+        ),
     )
     analysis = QuizAnalysis(
         quiz=SimpleNamespace(title="Made up", slug="made-up", questions=questions),
@@ -147,7 +155,7 @@ def test_a_question_objective_is_shown_and_a_long_prompt_shortened(app):
         )
     table = page.split("</table>")[0]
     assert '<th scope="col">Objective</th>' in table
-    assert "<td>Tell the roles apart</td>" in table
+    assert "<td>roles#tell-apart</td>" in table
     assert "<td>—</td>" in table  # the question without one
     assert '<span class="question-text">Short one?</span>' in table
     shortened = analysis.questions[0].prompt
@@ -176,6 +184,101 @@ def test_discrimination_is_undefined_without_variation():
     assert discrimination([0.0, 1.0, 1.0, 0.0], [1.0, 3.0, 2.0, 1.0]) == pytest.approx(
         pearson([0.0, 1.0, 1.0, 0.0], [1.0, 3.0, 2.0, 1.0])
     )
+
+
+BEFORE_EDIT = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+AFTER_EDIT = datetime(2026, 3, 9, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def edited_app(make_app, tmp_path):
+    """An app on the same database whose fixture quiz has question 1's prompt reworded."""
+    content = tmp_path / "edited-course"
+    shutil.copytree(FIXTURE_COURSE, content)
+    quiz_file = content / "quizzes" / "fixture-quiz.yaml"
+    text = quiz_file.read_text(encoding="utf-8")
+    reworded = text.replace(
+        "Which role is a **learning** opportunity?", "Which role is built for learning?"
+    )
+    assert reworded != text
+    quiz_file.write_text(reworded, encoding="utf-8")
+    return make_app(CONTENT_DIR=str(content))
+
+
+@pytest.fixture
+def edited_cohort(manager, make_cohort, make_user, activity, edited_app):
+    """12 learners answer before question 1 is reworded (8 right), 10 after (all right)."""
+    before = [make_user() for _ in range(12)]
+    for i, learner in enumerate(before):
+        activity.quiz(learner, answers_for(i), at=BEFORE_EDIT)
+    after = [make_user() for _ in range(10)]
+    for learner in after:
+        Activity(edited_app).quiz(learner, RIGHT, at=AFTER_EDIT)
+    return make_cohort(manager, members=before + after)
+
+
+def test_an_edited_question_is_counted_per_version(edited_app, edited_cohort):
+    with edited_app.app_context(), new_session() as session:
+        quiz = get_catalog().quizzes["fixture-quiz"]
+        analysis = analyse_quiz(session, quiz, member_ids(edited_cohort.id))
+    stats = {q.question.id: q for q in analysis.questions}
+    edited = stats["pick-one"]
+    # The current version's figures only: the 10 answers since the change, all right.
+    assert (edited.responses, edited.facility) == (10, 1.0)
+    assert edited.changed_on == AFTER_EDIT
+    [earlier] = edited.earlier
+    assert (earlier.responses, earlier.facility) == (12, pytest.approx(8 / 12))
+    assert earlier.first_answered == BEFORE_EDIT
+    # The questions left alone keep one version over all 22 attempts.
+    for question_id in ("pick-many", "is-accountable", "who-does-it"):
+        assert stats[question_id].responses == 22
+        assert stats[question_id].earlier == ()
+        assert stats[question_id].changed_on is None
+
+
+def test_the_page_shows_earlier_versions_with_the_date_of_the_change(
+    edited_app, edited_cohort, manager, enter_as
+):
+    browser = enter_as(manager, on=edited_app.test_client())
+    page = browser.get(f"/manage/cohorts/{edited_cohort.id}/quizzes/fixture-quiz").text
+    assert page.count("<caption>Earlier versions</caption>") == 1
+    question_1 = page.split('id="question-1"')[1].split('id="question-2"')[0]
+    assert "This question changed on 9 Mar 2026" in question_1
+    assert "<li><strong>10</strong> responses</li>" in question_1
+    assert "<li><strong>100%</strong> facility</li>" in question_1
+    assert '<th scope="row">First answered 2 Mar 2026</th>' in question_1
+    assert "<td>12</td>" in question_1
+    assert "<td>67%</td>" in question_1
+    assert "Changed on 9 Mar 2026" in page.split("</table>")[0]  # the summary's note
+
+
+def test_answers_from_before_versions_were_recorded_count_as_one_version(
+    app, edited_app, edited_cohort
+):
+    with app.app_context(), new_session(write=True) as session:
+        session.execute(update(QuizAnswer).values(question_version=None))
+        session.commit()
+    with edited_app.app_context(), new_session() as session:
+        quiz = get_catalog().quizzes["fixture-quiz"]
+        analysis = analyse_quiz(session, quiz, member_ids(edited_cohort.id))
+    # Nothing tells the versions apart: all 22 answers count together, as before.
+    assert all(stats.responses == 22 and not stats.earlier for stats in analysis.questions)
+
+
+def test_a_question_version_follows_its_content_not_the_rest_of_the_file(app, edited_app):
+    with app.app_context():
+        original = get_catalog().quizzes["fixture-quiz"]
+    with edited_app.app_context():
+        edited = get_catalog().quizzes["fixture-quiz"]
+    versions = {q.id: q.version for q in original.questions}
+    assert original.version != edited.version  # the file's hash changed...
+    for question in edited.questions:  # ...but only the reworded question's own version
+        assert (question.version == versions[question.id]) == (question.id != "pick-one")
+    assert all(len(question.version) == 12 for question in edited.questions)
+    # What learners answer makes the version; the explanation and objective do not.
+    question = edited.questions[0]
+    assert replace(question, points=2.0).version != question.version
+    assert replace(question, explanation_html="<p>Other.</p>").version == question.version
 
 
 @pytest.fixture

@@ -11,10 +11,11 @@ input and its review are the macros ``input`` and ``review`` of the template
 
 from __future__ import annotations
 
+import hashlib
 import random
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar
 
 from wtforms import Field
@@ -81,6 +82,13 @@ class Question(ABC):
     points: float
     explanation_html: str = ""
     objective: ObjectiveReference | None = None  # the lesson objective it assesses
+    # A short hash of what learners answer (see ``content_version``); each answer keeps
+    # it, so editing a question starts its statistics afresh.
+    version: str = field(init=False, compare=False, default="")
+
+    def __post_init__(self) -> None:
+        # Frozen: setting a field once, while the object is being built, is the documented way.
+        object.__setattr__(self, "version", content_version(self))
 
     @classmethod
     @abstractmethod
@@ -123,6 +131,26 @@ class Question(ABC):
     @abstractmethod
     def pick_answer(self, is_right: bool, rng: random.Random) -> Any:
         """Return an answer a learner could give, right or plausibly wrong (for the demo)."""
+
+
+# What does not change the question learners answer: its id names it, and the
+# explanation and objective are read after answering or only by managers.
+NOT_VERSIONED = frozenset({"id", "explanation_html", "objective", "version"})
+VERSION_LENGTH = 12
+
+
+def content_version(question: Question) -> str:
+    """Return a short hash of the question's type, prompt, points and its type's own fields.
+
+    Two loads of the same question give the same version; changing its wording,
+    options, key or points gives another.
+    """
+    content = [question.type] + [
+        (each.name, getattr(question, each.name))
+        for each in fields(question)
+        if each.name not in NOT_VERSIONED
+    ]
+    return hashlib.sha256(repr(content).encode()).hexdigest()[:VERSION_LENGTH]
 
 
 def read_objective(source: SourceFile, raw: YamlMap, where: str) -> ObjectiveReference | None:
