@@ -105,6 +105,7 @@ def _links_page(cohort, enrolment, created, mailed: list[int], *, replaced=None)
         mailed=len(mailed),
         delivery=delivery,
         replaced=replaced,
+        replaced_for=created[0][0] if replaced else None,
         lifetime_days=TOKEN_LIFETIME.days,
     )
 

@@ -144,7 +144,7 @@ def test_reports_count_only_learners_who_joined(
                 json.loads(line)["actor"]["mbox"]
                 for line in runner.invoke(
                     args=["export", "xapi", "--cohort", str(cohort.id)]
-                ).output.splitlines()
+                ).stdout.splitlines()
             },
         }
 
