@@ -33,6 +33,7 @@ from course.content.question_types import Question
 from course.db import new_session, utcnow
 from course.manage.cohorts import create_cohort, renew_invite_code
 from course.membership import CohortMember
+from course.progress.draws import draw_questions
 from course.progress.models import (
     LearningRecord,
     LessonProgress,
@@ -269,14 +270,17 @@ class Learner:
     def quiz(self, quiz: Quiz, at: datetime) -> None:
         """Take the quiz until passed, out of attempts, or out of patience."""
         limit = quiz.max_attempts or 3
+        whole = quiz
         for number in range(1, limit + 1):
+            # Each attempt at a quiz with sections gets its own draw, as the quiz page makes.
+            quiz = whole.drawn(draw_questions(whole, self.rng)) if whole.has_draws else whole
             submitted = at + timedelta(hours=number - 1, minutes=10)
             answers = [
                 self.answer(question, position, number)
                 for position, question in enumerate(quiz.questions)
             ]
             points = sum(answer["points"] for answer in answers)
-            score = points / quiz.total_points if quiz.total_points else 0.0
+            score = points / quiz.total_points if quiz.total_points else 1.0
             is_passed = is_passing(score, quiz.pass_mark)
             self.records.attempts.append(
                 {
@@ -323,6 +327,7 @@ class Learner:
             "position": position,
             "question_id": question.id,
             "question_type": question.type,
+            "question_version": question.version,
             "answer": stored,
             "points": graded["grade"].points,
             "max_points": question.points,
