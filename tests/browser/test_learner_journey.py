@@ -98,6 +98,8 @@ def test_scenario_each_ending(page, check_a11y):
         for choice in choices:
             check_a11y(page)
             page.get_by_role("button", name=choice).click()
+        # is_visible() does not wait: let the ending page arrive first.
+        page.get_by_role("heading", name=title).wait_for()
         assert page.get_by_role("heading", name=title).is_visible()
         check_a11y(page)
     page.goto("/scenarios/fixture-scenario")
