@@ -30,7 +30,7 @@ from course.progress.calendar import (
 )
 from course.progress.certificates import certificate_of, find_certificate, issue_if_complete
 from course.progress.models import QuizAttempt, ScenarioRun
-from course.progress.state import progress_for_learner
+from course.progress.state import LearnerProgress, progress_for_learner
 
 bp = Blueprint("progress", __name__)
 
@@ -39,10 +39,16 @@ bp = Blueprint("progress", __name__)
 HAS_CERTIFICATE_KEY = "has_certificate"
 
 
-def has_certificate() -> bool:
-    """Tell whether the signed-in person has earned their certificate."""
+def has_certificate(progress: LearnerProgress | None = None) -> bool:
+    """Tell whether the signed-in person has earned their certificate.
+
+    An item page passes the learner's progress, read for the page already: an
+    unfinished course has no certificate, so those pages need no query for it.
+    """
     if session.get(HAS_CERTIFICATE_KEY):
         return True
+    if progress is not None and not progress.is_complete:
+        return False
     if certificate_of(get_session(), current_user.id) is None:
         return False
     session[HAS_CERTIFICATE_KEY] = True
