@@ -11,6 +11,7 @@ import email.policy
 import itertools
 import os
 import re
+import shutil
 import socket
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -115,6 +116,14 @@ def app_config(database_url, tmp_path) -> dict:
         "SECRET_KEY": "test secret key",
         "RATELIMIT_ENABLED": False,
     }
+
+
+@pytest.fixture
+def course_copy_dir(tmp_path) -> Path:
+    """A copy of the fixture course that a test may edit, for ``make_app(CONTENT_DIR=...)``."""
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE_COURSE, content)
+    return content
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from course.db import new_session, utcnow
 from course.progress.models import LearningRecord, QuizAttempt, QuizDraft
+from tests.conftest import PASSWORD, post_form
 from tests.learn.test_quizzes import ALL_RIGHT, attempts, quiz_form, submit
 
 FOUR_ANSWERS = {
@@ -160,13 +161,8 @@ def test_saving_as_you_go_answers_json(client, learner, app):
     assert abs(draft.saved_at - utcnow()) < timedelta(minutes=1)
 
 
-def test_answers_to_a_question_removed_since_are_left_out(make_app, tmp_path, make_user):
-    import shutil
-
-    from tests.conftest import FIXTURE_COURSE, PASSWORD, post_form
-
-    content = tmp_path / "content"
-    shutil.copytree(FIXTURE_COURSE, content)
+def test_answers_to_a_question_removed_since_are_left_out(make_app, course_copy_dir, make_user):
+    content = course_copy_dir
     app = make_app(CONTENT_DIR=str(content))
     client = app.test_client()
     user = make_user()

@@ -6,7 +6,7 @@ import pytest
 
 from course.db import new_session
 from course.progress.models import QuizAttempt
-from tests.conftest import csrf_token
+from tests.conftest import PASSWORD, csrf_token, post_form
 
 ALL_RIGHT = {
     "q-pick-one": "intern",
@@ -162,13 +162,8 @@ def test_someone_elses_attempt_is_a_404(app, client, learner, make_user, sign_in
     assert other.get("/quizzes/fixture-quiz/attempts/999").status_code == 404
 
 
-def test_old_attempt_reads_the_same_after_the_quiz_is_edited(make_app, tmp_path, make_user):
-    import shutil
-
-    from tests.conftest import FIXTURE_COURSE, PASSWORD, post_form
-
-    content = tmp_path / "content"
-    shutil.copytree(FIXTURE_COURSE, content)
+def test_old_attempt_reads_the_same_after_the_quiz_is_edited(make_app, course_copy_dir, make_user):
+    content = course_copy_dir
     app = make_app(CONTENT_DIR=str(content))
     client = app.test_client()
     user = make_user()
@@ -191,13 +186,8 @@ def test_old_attempt_reads_the_same_after_the_quiz_is_edited(make_app, tmp_path,
     assert before.count("Right:") == after.text.count("Right:")
 
 
-def test_shuffled_order_is_stable_across_reloads(make_app, tmp_path, make_user):
-    import shutil
-
-    from tests.conftest import FIXTURE_COURSE, PASSWORD, post_form
-
-    content = tmp_path / "content"
-    shutil.copytree(FIXTURE_COURSE, content)
+def test_shuffled_order_is_stable_across_reloads(make_app, course_copy_dir, make_user):
+    content = course_copy_dir
     quiz_file = content / "quizzes" / "fixture-quiz.yaml"
     quiz_file.write_text(
         quiz_file.read_text().replace("max_attempts: 3", "max_attempts: 3\nshuffle: true")
