@@ -39,6 +39,14 @@ PASSWORD = "correct horse battery staple"
 IN_CI = os.environ.get("CI", "").lower() == "true"
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
 
+
+def scratch_postgres_url(purpose: str) -> str:
+    """The address of a scratch database named after the test database, so runs against
+    different test databases (parallel worktrees) never drop each other's scratch database."""
+    base, name = POSTGRES_URL.rsplit("/", 1)
+    return f"{base}/{name.split('?')[0]}_{purpose}"
+
+
 import_all_models()
 
 

@@ -7,7 +7,7 @@ from sqlalchemy import inspect, text
 
 from course.db import Model, make_engine
 from course.migrate import alembic_config
-from tests.conftest import POSTGRES_URL, require, sqlite_only
+from tests.conftest import POSTGRES_URL, require, scratch_postgres_url, sqlite_only
 
 
 def run_all_migrations(url: str) -> None:
@@ -35,16 +35,17 @@ def test_migrations_on_sqlite(tmp_path):
 @pytest.mark.postgres
 def test_migrations_on_postgresql():
     require(bool(POSTGRES_URL), "TEST_DATABASE_URL is not set")
+    url = scratch_postgres_url("migrations")
+    database = url.rsplit("/", 1)[1]
     admin = make_engine(POSTGRES_URL).execution_options(isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(text("DROP DATABASE IF EXISTS course_migrations"))
-        connection.execute(text("CREATE DATABASE course_migrations"))
-    url = POSTGRES_URL.rsplit("/", 1)[0] + "/course_migrations"
+        connection.execute(text(f"DROP DATABASE IF EXISTS {database}"))
+        connection.execute(text(f"CREATE DATABASE {database}"))
     try:
         run_all_migrations(url)
     finally:
         with admin.connect() as connection:
-            connection.execute(text("DROP DATABASE IF EXISTS course_migrations WITH (FORCE)"))
+            connection.execute(text(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)"))
         admin.dispose()
 
 

@@ -21,7 +21,7 @@ import pytest
 from sqlalchemy import text
 
 from course.db import make_engine
-from tests.conftest import FIXTURE_COURSE, POSTGRES_URL, require
+from tests.conftest import FIXTURE_COURSE, POSTGRES_URL, require, scratch_postgres_url
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 VENV_BIN = Path(sys.executable).parent
@@ -144,13 +144,15 @@ def create_learner(environment: dict, email: str) -> None:
 @pytest.fixture
 def postgres_database():
     require(bool(POSTGRES_URL), "TEST_DATABASE_URL is not set")
+    url = scratch_postgres_url("processes")
+    database = url.rsplit("/", 1)[1]
     admin = make_engine(POSTGRES_URL).execution_options(isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(text("DROP DATABASE IF EXISTS course_processes WITH (FORCE)"))
-        connection.execute(text("CREATE DATABASE course_processes"))
-    yield POSTGRES_URL.rsplit("/", 1)[0] + "/course_processes"
+        connection.execute(text(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)"))
+        connection.execute(text(f"CREATE DATABASE {database}"))
+    yield url
     with admin.connect() as connection:
-        connection.execute(text("DROP DATABASE IF EXISTS course_processes WITH (FORCE)"))
+        connection.execute(text(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)"))
     admin.dispose()
 
 
