@@ -11,6 +11,7 @@ from course.content.question_types import template_name
 from course.learn import quizzes, scenarios  # noqa: F401  (their routes join the blueprint)
 from course.learn.navigation import KIND_LABELS, item_url
 from course.learn.views import bp
+from course.site.addresses import fix_item_paths
 
 if TYPE_CHECKING:
     from jinja2.environment import TemplateModule
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
 def init_app(app: Flask) -> None:
     """Register the learner pages and the helpers their templates use."""
     app.register_blueprint(bp)
+    fix_item_paths(app)
     app.jinja_env.globals.update(
         item_url=item_url,
         kind_labels=KIND_LABELS,

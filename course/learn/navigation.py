@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from course.content.model import Catalog, Module, OutlineItem
+from course.content.model import Catalog, OutlineItem
 from course.progress.state import LearnerProgress
+from course.progress.status import Badge, badge_of
 from course.site.addresses import item_address
 
 KIND_LABELS = {"lesson": "Lesson", "quiz": "Quiz", "scenario": "Scenario"}
@@ -26,14 +27,33 @@ def neighbours(
 
 
 @dataclass(frozen=True)
+class ContentsEntry:
+    """One line of the course contents: an item, its address, its badge, and whether it is open."""
+
+    title: str
+    address: str
+    badge: Badge
+    is_current: bool
+
+
+@dataclass(frozen=True)
+class ContentsModule:
+    title: str
+    entries: tuple[ContentsEntry, ...]
+
+
+@dataclass(frozen=True)
 class CourseContents:
     """The course's items with the learner's state of each, and the item on the page.
 
     An item page passes one to its template as ``contents``; the base template
     then shows it beside the page (or behind "Course contents" on a phone).
+    Each line is ready to write: the list appears on every item page, and a
+    template loop that works out addresses and badges itself costs a third of
+    the page's time.
     """
 
-    modules: tuple[Module, ...]
+    modules: tuple[ContentsModule, ...]
     progress: LearnerProgress
     current: OutlineItem
 
@@ -42,4 +62,20 @@ def course_contents(
     catalog: Catalog, progress: LearnerProgress, current: OutlineItem
 ) -> CourseContents:
     """Return the course's contents as seen from ``current``, for the learner."""
-    return CourseContents(catalog.course.modules, progress, current)
+    states = progress.items
+    modules = tuple(
+        ContentsModule(
+            module.title,
+            tuple(
+                ContentsEntry(
+                    item.title,
+                    item_url(item),
+                    badge_of(states[item.index]),
+                    item.index == current.index,
+                )
+                for item in module.items
+            ),
+        )
+        for module in catalog.course.modules
+    )
+    return CourseContents(modules, progress, current)

@@ -2,10 +2,11 @@
 
 from flask import Flask
 
+from course.progress.status import badge_of
 from course.progress.views import bp, has_certificate
 
 
 def init_app(app: Flask) -> None:
     """Register the learner's progress and certificate pages."""
     app.register_blueprint(bp)
-    app.jinja_env.globals["has_certificate"] = has_certificate
+    app.jinja_env.globals.update(badge_of=badge_of, has_certificate=has_certificate)

@@ -36,3 +36,22 @@ class ItemState(NamedTuple):
     @property
     def is_started(self) -> bool:
         return self.status != Status.NOT_STARTED
+
+
+class Badge(NamedTuple):
+    """How an item's state is shown in a list: its style and its words."""
+
+    css_class: str
+    label: str
+
+
+LOCKED_BADGE = Badge("badge-locked", "Locked")
+STATUS_BADGES = {
+    status: Badge(f"badge-{status.value.replace(' ', '-')}", status.value.capitalize())
+    for status in Status
+}
+
+
+def badge_of(state: ItemState) -> Badge:
+    """Return the badge that shows ``state``: a locked item shows as locked, whatever its status."""
+    return LOCKED_BADGE if state.is_locked else STATUS_BADGES[state.status]

@@ -19,12 +19,17 @@ import hashlib
 import html
 import re
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
-from flask import Flask, current_app, url_for
+from flask import Flask, current_app, request, url_for
 from markupsafe import Markup, escape
 
 ITEM_ENDPOINTS = {"lesson": "learn.lesson", "quiz": "learn.quiz", "scenario": "learn.scenario"}
+SLUG_MARK = "slug-mark"
+# As Werkzeug quotes a path segment and Flask an anchor: a slug (lowercase
+# letters, digits, hyphens) and a heading id come out as they went in.
+SEGMENT_SAFE = "!$&'()*+,/:;=@"
+FRAGMENT_SAFE = "%!#$&'()*+,/:;=?@"
 
 # Raw HTML is never let through Markdown, so an href attribute in content HTML
 # is always one the renderer wrote, and one that starts with an item kind is an
@@ -32,14 +37,36 @@ ITEM_ENDPOINTS = {"lesson": "learn.lesson", "quiz": "learn.quiz", "scenario": "l
 ITEM_HREF_RE = re.compile(r'href="(lesson|quiz|scenario):([^"#]+)(?:#([^"]*))?"')
 
 
-def item_address(kind: str, slug: str, fragment: str | None = None) -> str:
-    """Return the address of an item's page in this request, where the app is mounted."""
-    return url_for(ITEM_ENDPOINTS[kind], slug=slug, _anchor=fragment or None)
+def fix_item_paths(app: Flask) -> None:
+    """Read where each kind of item lives from the URL map, once its routes are registered.
+
+    An item page links to every item of the course (its contents list), and
+    ``url_for``'s general machinery, run twenty times, was a tenth of the page's
+    time. The route of each kind is fixed when the app is made, so its path up
+    to the slug is read from the map here, once; only where the app is mounted
+    varies with the request.
+    """
+    urls = app.url_map.bind("localhost")
+    paths = {}
+    for kind, endpoint in ITEM_ENDPOINTS.items():
+        path = urls.build(endpoint, {"slug": SLUG_MARK})
+        if not path.endswith(SLUG_MARK):
+            raise RuntimeError(f"the route of {endpoint} does not end with its slug: {path}")
+        paths[kind] = path.removesuffix(SLUG_MARK)
+    app.extensions["course_item_paths"] = paths
 
 
 def item_path(kind: str, slug: str) -> str:
-    """Return an item's path below the app's root, outside any request (``/lessons/<slug>``)."""
-    return current_app.url_map.bind("localhost").build(ITEM_ENDPOINTS[kind], {"slug": slug})
+    """Return an item's path below the app's root (``/lessons/<slug>``), in a request or not."""
+    return current_app.extensions["course_item_paths"][kind] + quote(slug, safe=SEGMENT_SAFE)
+
+
+def item_address(kind: str, slug: str, fragment: str | None = None) -> str:
+    """Return the address of an item's page in this request, where the app is mounted."""
+    address = request.script_root + item_path(kind, slug)
+    if fragment:
+        address += "#" + quote(fragment, safe=FRAGMENT_SAFE)
+    return address
 
 
 def resolve_links(content_html: str) -> Markup:
