@@ -2,10 +2,12 @@
 
 from flask import Flask
 
+from course.progress.forward_cli import xapi_cli
 from course.progress.views import bp, has_certificate
 
 
 def init_app(app: Flask) -> None:
-    """Register the learner's progress and certificate pages."""
+    """Register the learner's progress and certificate pages, and ``course xapi forward``."""
     app.register_blueprint(bp)
+    app.cli.add_command(xapi_cli)
     app.jinja_env.globals["has_certificate"] = has_certificate
