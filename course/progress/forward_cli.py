@@ -50,7 +50,7 @@ def forward_command(batch_size: int) -> None:
         )
     already = f" ({forwarding.duplicates} the LRS had already)" if forwarding.duplicates else ""
     click.echo(
-        f"{forwarding.sent + forwarding.duplicates} statements delivered{already}; "
+        f"{_statements(forwarding.sent + forwarding.duplicates)} delivered{already}; "
         f"{waiting_count()} wait for a later run."
     )
     if forwarding.stopped:
@@ -64,6 +64,10 @@ def forward_command(batch_size: int) -> None:
         )
     if forwarding.rejected:
         raise click.ClickException(
-            f"the LRS rejected {len(forwarding.rejected)} statements (listed above); "
+            f"the LRS rejected {_statements(len(forwarding.rejected))} (listed above); "
             "they stay undelivered and are tried again by each run."
         )
+
+
+def _statements(count: int) -> str:
+    return "1 statement" if count == 1 else f"{count} statements"

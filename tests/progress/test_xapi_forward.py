@@ -22,10 +22,11 @@ import requests
 from sqlalchemy import func, select
 
 from course.auth.models import Role
-from course.db import new_session
+from course.db import new_session, utcnow
 from course.manage.cohorts import invite_to_cohort
-from course.progress.lrs import XAPI_VERSION
-from course.progress.models import XapiDelivery
+from course.progress.forwarding import forward_records
+from course.progress.lrs import XAPI_VERSION, LrsClient, lrs_address
+from course.progress.models import LearningRecord, XapiDelivery
 from tests.conftest import RIGHT, free_port, require
 
 SITE = "https://learn.example.com"
@@ -276,7 +277,7 @@ def test_two_runs_leave_each_members_statement_in_the_store_once(
     activity.lessons(members[1], "roles", at=AT + timedelta(days=1))
     third = forward(app)
     assert third.exit_code == 0, third.output
-    assert "1 statements delivered" in third.output
+    assert "1 statement delivered" in third.output
     assert len(ralph.statements()) == len(expected) + 1
     assert delivered_count(app) == len(expected) + 1
 
@@ -395,19 +396,46 @@ def test_two_forwarders_at_once_post_each_statement_once(make_app, ralph, proxy,
     cohort, _members = class_of_three
     apps = [lrs_app(make_app, proxy.url) for _ in range(2)]
     expected = exported(apps[0], cohort.id)
-    results = [None, None]
+    runs = []
 
-    def run(position):
-        results[position] = forward(apps[position], "--batch-size", "1")
+    def run(app):
+        with app.app_context():
+            lrs = LrsClient(lrs_address(app.config["LRS_URL"], app.config["LRS_AUTH"]))
+            try:
+                runs.append(forward_records(lrs, base_url=SITE, batch_size=1))
+            finally:
+                lrs.close()
 
-    threads = [threading.Thread(target=run, args=(position,)) for position in range(2)]
+    threads = [threading.Thread(target=run, args=(app,)) for app in apps]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=120)
-    assert all(result.exit_code == 0 for result in results), [r.output for r in results]
+    assert [forwarding.stopped for forwarding in runs] == [None, None]
+    assert sum(forwarding.sent for forwarding in runs) == len(expected)
     assert sorted(proxy.posted_ids) == sorted(by_id(expected))  # none posted twice
     assert len(ralph.statements()) == len(expected)
+
+
+def test_a_forwarder_that_died_mid_batch_is_taken_over_once_its_claim_is_stale(
+    make_app, ralph, class_of_three
+):
+    cohort, _members = class_of_three
+    app = lrs_app(make_app, ralph.url)
+    expected = exported(app, cohort.id)
+    with app.app_context(), new_session(write=True) as session:
+        records = list(session.scalars(select(LearningRecord.id).order_by(LearningRecord.id)))
+        # One forwarder is sending the first record right now; another died long ago
+        # holding the second.
+        session.add(XapiDelivery(learning_record_id=records[0], claimed_at=utcnow()))
+        session.add(
+            XapiDelivery(learning_record_id=records[1], claimed_at=utcnow() - timedelta(hours=1))
+        )
+        session.commit()
+    result = forward(app)
+    assert result.exit_code == 0, result.output
+    assert f"{len(expected) - 1} statements delivered; 1 wait for a later run." in result.output
+    assert len(ralph.statements()) == len(expected) - 1
 
 
 @pytest.mark.parametrize(
