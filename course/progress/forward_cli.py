@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from sqlalchemy.exc import OperationalError
 
 xapi_cli = AppGroup("xapi", help="Send learning records to a learning record store (LRS).")
 
@@ -38,6 +39,14 @@ def forward_command(batch_size: int) -> None:
     lrs = LrsClient(address)
     try:
         forwarding = forward_records(lrs, base_url=config["BASE_URL"], batch_size=batch_size)
+        waiting = waiting_count()
+    except OperationalError as error:
+        # Whatever the store took but could not be marked goes again with the next run,
+        # and the store drops the repeats by their ids.
+        raise click.ClickException(
+            f"the database did not answer ({error.orig or error}); "
+            "the next run sends what was not marked delivered."
+        ) from None
     finally:
         lrs.close()
     for line in forwarding.batches:
@@ -51,7 +60,7 @@ def forward_command(batch_size: int) -> None:
     already = f" ({forwarding.duplicates} the LRS had already)" if forwarding.duplicates else ""
     click.echo(
         f"{_statements(forwarding.sent + forwarding.duplicates)} delivered{already}; "
-        f"{waiting_count()} wait for a later run."
+        f"{waiting} wait for a later run."
     )
     if forwarding.stopped:
         if forwarding.is_misconfigured:

@@ -27,7 +27,7 @@ from course.manage.cohorts import invite_to_cohort
 from course.progress.forwarding import forward_records
 from course.progress.lrs import XAPI_VERSION, LrsClient, lrs_address
 from course.progress.models import LearningRecord, XapiDelivery
-from tests.conftest import RIGHT, free_port, require
+from tests.conftest import RIGHT, free_port, require, sqlite_only
 
 SITE = "https://learn.example.com"
 USER, PASSWORD = "course", "lrs secret"
@@ -459,6 +459,21 @@ def test_missing_or_wrong_settings_are_a_clear_message(make_app, settings, words
     assert "nothing was sent" in result.output
     assert "Traceback" not in result.output
     assert delivered_count(app) == 0
+
+
+@sqlite_only  # its own database, which is not there
+def test_a_database_that_does_not_answer_is_a_clear_message(make_app):
+    app = make_app(
+        DATABASE_URL=f"postgresql+psycopg://course@127.0.0.1:{free_port()}/course",
+        LRS_URL="https://lrs.example.com/xAPI",
+        LRS_AUTH="a:b",
+        BASE_URL=SITE,
+    )
+    result = forward(app)
+    assert result.exit_code == 1
+    assert "the database did not answer" in result.output
+    assert "Connection refused" in result.output
+    assert "Traceback" not in result.output
 
 
 def test_the_statements_sent_are_valid_xapi_for_ralphs_models(
