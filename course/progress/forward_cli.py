@@ -41,11 +41,11 @@ def forward_command(batch_size: int) -> None:
         forwarding = forward_records(lrs, base_url=config["BASE_URL"], batch_size=batch_size)
         waiting = waiting_count()
     except OperationalError as error:
-        # Whatever the store took but could not be marked goes again with the next run,
-        # and the store drops the repeats by their ids.
+        # Whatever the store took but could not be marked goes again with a later run
+        # (once its claim is stale), and the store drops the repeats by their ids.
         raise click.ClickException(
             f"the database did not answer ({error.orig or error}); "
-            "the next run sends what was not marked delivered."
+            "later runs send what was not marked delivered."
         ) from None
     finally:
         lrs.close()
