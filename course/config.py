@@ -37,6 +37,8 @@ SETTINGS: dict[str, tuple[object, object]] = {
     "SMTP_URL": (None, str),
     "MAIL_FROM": (None, str),
     "PROXY_HOPS": (0, int),
+    "LRS_URL": (None, str),
+    "LRS_AUTH": (None, str),
 }
 
 REGISTRATION_MODES = ("open", "invite", "closed")

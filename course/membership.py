@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Select, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from course.db import Model, UTCDateTime, utcnow
@@ -71,6 +71,15 @@ class CohortMember(Model):
     # The account was created by this cohort's invitation: the one cohort whose managers
     # may make its set-password links (besides admins).
     created_account: Mapped[bool] = mapped_column(default=False)
+
+
+# A membership counts (for reports, exports and forwarding) only once the learner joined.
+JOINED = CohortMember.joined_at.is_not(None)
+
+
+def joined_learner_ids() -> Select:
+    """Return a SELECT of the user ids that have joined at least one cohort."""
+    return select(CohortMember.user_id).where(JOINED).distinct()
 
 
 class LearnerDueDate(Model):

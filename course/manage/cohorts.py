@@ -19,7 +19,7 @@ from course.auth.accounts import find_user_by_email
 from course.auth.models import User
 from course.db import insert_for
 from course.manage.paging import Paging
-from course.membership import Cohort, CohortManager, CohortMember
+from course.membership import JOINED, Cohort, CohortManager, CohortMember
 
 INVITE_CODE_BYTES = 16
 # What token_urlsafe makes; anything else is refused before it reaches the database.
@@ -82,9 +82,6 @@ def cohort_for_invite(session: Session, code: str | None) -> Cohort | None:
     if not code or not CODE_RE.fullmatch(code):
         return None
     return session.scalar(select(Cohort).where(Cohort.invite_code == code))
-
-
-JOINED = CohortMember.joined_at.is_not(None)
 
 
 def member_ids(cohort_id: int) -> Select:

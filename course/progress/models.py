@@ -235,3 +235,21 @@ class CalendarFeed(Model):
     nonce: Mapped[str] = mapped_column(String(32))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class XapiDelivery(Model):
+    """A learning record's way to the learning record store: claimed, then delivered.
+
+    No row: not sent yet. A row without ``delivered_at`` is claimed by the one
+    forwarder sending it (a claim older than the longest send belonged to one that
+    died, and may be taken over); a failed send deletes its row, so the record waits
+    for the next run. ``delivered_at`` is set only once the store accepted it.
+    """
+
+    __tablename__ = "xapi_delivery"
+
+    learning_record_id: Mapped[int] = mapped_column(
+        ForeignKey("learning_record.id", ondelete="CASCADE"), primary_key=True
+    )
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

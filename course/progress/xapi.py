@@ -32,17 +32,33 @@ ACTIVITY_TYPES = {
 }
 
 
+_WITH_ACTOR = select(LearningRecord, User.email, User.name).join(
+    User, User.id == LearningRecord.user_id
+)
+
+
 def statements(session: Session, user_ids, *, base_url: str, site_id: uuid.UUID) -> Iterator[dict]:
     """Yield the learners' records as xAPI statements, oldest first (one query, streamed)."""
     rows = session.execute(
-        select(LearningRecord, User.email, User.name)
-        .join(User, User.id == LearningRecord.user_id)
-        .where(LearningRecord.user_id.in_(user_ids))
+        _WITH_ACTOR.where(LearningRecord.user_id.in_(user_ids))
         .order_by(LearningRecord.recorded_at, LearningRecord.id)
         .execution_options(yield_per=1000)
     )
     for record, email, name in rows:
         yield statement(record, email, name, base_url=base_url, site_id=site_id)
+
+
+def record_statements(
+    session: Session, record_ids: list[int], *, base_url: str, site_id: uuid.UUID
+) -> list[tuple[int, dict]]:
+    """Return each of these records' id and statement, in the order of their ids (one query)."""
+    rows = session.execute(
+        _WITH_ACTOR.where(LearningRecord.id.in_(record_ids)).order_by(LearningRecord.id)
+    )
+    return [
+        (record.id, statement(record, email, name, base_url=base_url, site_id=site_id))
+        for record, email, name in rows
+    ]
 
 
 def statement_id(record: LearningRecord, site_id: uuid.UUID) -> uuid.UUID:
