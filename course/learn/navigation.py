@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from course.content.model import Catalog, OutlineItem
 from course.progress.state import LearnerProgress
 from course.progress.status import Badge, badge_of
-from course.site.addresses import item_address
+from course.site.addresses import item_address, item_addresses
 
 KIND_LABELS = {"lesson": "Lesson", "quiz": "Quiz", "scenario": "Scenario"}
 
@@ -62,14 +62,14 @@ def course_contents(
     catalog: Catalog, progress: LearnerProgress, current: OutlineItem
 ) -> CourseContents:
     """Return the course's contents as seen from ``current``, for the learner."""
-    states = progress.items
+    states, addresses = progress.items, item_addresses()
     modules = tuple(
         ContentsModule(
             module.title,
             tuple(
                 ContentsEntry(
                     item.title,
-                    item_url(item),
+                    addresses.of(item.kind, item.slug),
                     badge_of(states[item.index]),
                     item.index == current.index,
                 )

@@ -61,20 +61,42 @@ def item_path(kind: str, slug: str) -> str:
     return current_app.extensions["course_item_paths"][kind] + quote(slug, safe=SEGMENT_SAFE)
 
 
+class ItemAddresses:
+    """Addresses of item pages where the app is mounted in this request.
+
+    Made once for a page that links to many items (the course contents), so the
+    request and the app are looked up once rather than for every link.
+    """
+
+    def __init__(self, root: str, paths: dict[str, str]):
+        self.root = root
+        self.paths = paths
+
+    def of(self, kind: str, slug: str, fragment: str | None = None) -> str:
+        address = self.root + self.paths[kind] + quote(slug, safe=SEGMENT_SAFE)
+        if fragment:
+            address += "#" + quote(fragment, safe=FRAGMENT_SAFE)
+        return address
+
+
+def item_addresses() -> ItemAddresses:
+    """Return the item addresses of this request."""
+    return ItemAddresses(request.script_root, current_app.extensions["course_item_paths"])
+
+
 def item_address(kind: str, slug: str, fragment: str | None = None) -> str:
     """Return the address of an item's page in this request, where the app is mounted."""
-    address = request.script_root + item_path(kind, slug)
-    if fragment:
-        address += "#" + quote(fragment, safe=FRAGMENT_SAFE)
-    return address
+    return item_addresses().of(kind, slug, fragment)
 
 
 def resolve_links(content_html: str) -> Markup:
     """Return content HTML, safe to show, with its item links made addresses for this request."""
 
+    addresses = item_addresses()
+
     def address(match: re.Match) -> str:
         kind, slug, fragment = match.groups()  # as written in the attribute: escaped
-        address = item_address(kind, html.unescape(slug), html.unescape(fragment or ""))
+        address = addresses.of(kind, html.unescape(slug), html.unescape(fragment or ""))
         return f'href="{escape(address)}"'
 
     # Markdown with raw HTML refused and an allowlist of link schemes: safe as rendered.
@@ -93,11 +115,19 @@ def static_versions(app: Flask) -> dict[str, str]:
 
 def init_app(app: Flask) -> None:
     """Give templates ``static_url`` (addresses with each file's hash) and ``resolve_links``."""
-    versions = static_versions(app)
+    # Every static address carries its file's hash, so browsers may keep them a
+    # year. The files and their hashes are fixed while the app runs, so each path
+    # is built once here; every page names three of them.
+    urls = app.url_map.bind("localhost")
+    paths = {
+        filename: urls.build("static", {"filename": filename, "v": version})
+        for filename, version in static_versions(app).items()
+    }
 
     def static_url(filename: str) -> str:
-        # Every static address carries its file's hash, so browsers may keep them a year.
-        return url_for("static", filename=filename, v=versions.get(filename))
+        if filename not in paths:
+            return url_for("static", filename=filename)
+        return request.script_root + paths[filename]
 
     app.jinja_env.globals["static_url"] = static_url
     app.jinja_env.filters["resolve_links"] = resolve_links
