@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from course.content.model import Catalog, OutlineItem
 from course.progress.state import LearnerProgress
@@ -26,8 +27,7 @@ def neighbours(
     return before, after
 
 
-@dataclass(frozen=True)
-class ContentsEntry:
+class ContentsEntry(NamedTuple):
     """One line of the course contents: an item, its address, its badge, and whether it is open."""
 
     title: str
@@ -36,8 +36,7 @@ class ContentsEntry:
     is_current: bool
 
 
-@dataclass(frozen=True)
-class ContentsModule:
+class ContentsModule(NamedTuple):
     title: str
     entries: tuple[ContentsEntry, ...]
 
