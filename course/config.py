@@ -37,6 +37,8 @@ SETTINGS: dict[str, tuple[object, object]] = {
     "SMTP_URL": (None, str),
     "MAIL_FROM": (None, str),
     "PROXY_HOPS": (0, int),
+    "LTI_IFRAME": (False, _as_bool),
+    "LTI_FRAME_ANCESTORS": ("", str),
 }
 
 REGISTRATION_MODES = ("open", "invite", "closed")
