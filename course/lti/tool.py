@@ -27,7 +27,7 @@ from pylti1p3.names_roles import NamesRolesProvisioningService
 from pylti1p3.registration import Registration
 from pylti1p3.session import SessionService
 from pylti1p3.tool_config.abstract import ToolConfAbstract
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from course.db import utcnow
@@ -126,6 +126,8 @@ class NonceStore(SessionService):
 
     def save_nonce(self, nonce: str) -> None:
         now = utcnow()
+        # Expired nonces are worth nothing: each login clears them away (an indexed range).
+        self.db.execute(delete(LtiNonce).where(LtiNonce.expires_at < now - NONCE_LIFETIME))
         self.db.add(LtiNonce(value=nonce, expires_at=now + NONCE_LIFETIME))
         self.db.flush()
 
