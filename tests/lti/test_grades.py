@@ -3,11 +3,14 @@ while the LMS is down."""
 
 from __future__ import annotations
 
+import threading
+
 from sqlalchemy import select, update
 
 from course.auth.models import User
 from course.db import new_session, utcnow
-from course.lti.models import LtiGrade
+from course.lti.grades import deliver_grades
+from course.lti.models import LtiGrade, LtiLineItem
 from tests.conftest import WRONG, post_form
 
 
@@ -95,3 +98,31 @@ def test_send_grades_says_when_the_lms_refuses(app, runner, platform, launch, ac
     result = runner.invoke(args=["lti", "send-grades"])
     assert result.exit_code == 1
     assert "could not be sent" in result.output
+
+
+def test_three_processes_delivering_at_once_send_each_score_once(app, platform, launch):
+    launch("http://localhost/lessons/welcome")
+    with app.app_context(), new_session(write=True) as session:
+        [line_item_id] = session.scalars(select(LtiLineItem.id)).all()
+        now = utcnow()
+        session.add_all(
+            LtiGrade(line_item_id=line_item_id, score=n / 20, completed_at=now,
+                     queued_at=now, next_try_at=now, attempts=0)
+            for n in range(20)
+        )  # fmt: skip
+        session.commit()
+    results = []
+
+    def run():
+        with app.app_context():
+            results.append(deliver_grades())
+
+    threads = [threading.Thread(target=run) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sum(result.sent for result in results) == 20
+    assert sorted(score["scoreGiven"] for score in platform.received_scores) == [
+        n / 20 for n in range(20)
+    ]
