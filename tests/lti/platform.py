@@ -5,6 +5,7 @@ services from a WSGI server on 127.0.0.1.
 
 from __future__ import annotations
 
+import html
 import json
 import threading
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -132,6 +133,8 @@ class Platform:
         self.received_scores: list[dict] = []
         self.members: list[dict] = []
         self.is_down = False
+        self.next_launch: dict = {}  # what the next browser launch is (see /auth)
+        self.deep_link_answers: list[str] = []
         self.tool_keys = tool_client.get("/lti/jwks.json").get_json()
         self.server = make_server("127.0.0.1", 0, self.wsgi)
         self.base = f"http://127.0.0.1:{self.server.server_port}"
@@ -250,6 +253,24 @@ class Platform:
                 "json": request.get_json(silent=True),
             }
         )
+        if request.path == "/auth":  # a browser arrives from the tool's login redirect
+            form = self.launch_form(
+                self.next_launch.pop("target"), auth_request=dict(request.args), **self.next_launch
+            )
+            page = (
+                f'<!doctype html><title>LMS</title><form method="post" '
+                f'action="{html.escape(request.args["redirect_uri"])}">'
+                + "".join(
+                    f'<input type="hidden" name="{name}" value="{html.escape(value)}">'
+                    for name, value in form.items()
+                )
+                + "<button>Continue</button></form><script>document.forms[0].submit()</script>"
+            )
+            return WsgiResponse(page, content_type="text/html")(environ, start_response)
+        if request.path == "/deep-link-return":
+            self.deep_link_answers.append(request.form["JWT"])
+            page = "<!doctype html><title>LMS</title><h1>Placed</h1>"
+            return WsgiResponse(page, content_type="text/html")(environ, start_response)
         if request.path == "/jwks":
             body, status = {"keys": conf.get_jwks()["keys"]}, 200
         elif request.path == "/token":
