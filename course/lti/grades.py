@@ -55,9 +55,32 @@ def queue_grades(session: Session, completion: Completion) -> None:
             )
         )
     )
+    _queue_scores(session, rows, completion.user_id, completion.at)
+
+
+def queue_scores_not_sent(session: Session, user_id: int, at: datetime) -> None:
+    """Queue the scores of the learner's links that never had one, for what is done already.
+
+    A launch calls it: an item completed before its link was first launched has a
+    score for the LMS too.
+    """
+    rows = list(
+        session.scalars(
+            select(LtiLineItem).where(
+                LtiLineItem.user_id == user_id,
+                ~select(LtiGrade.id).where(LtiGrade.line_item_id == LtiLineItem.id).exists(),
+            )
+        )
+    )
+    _queue_scores(session, rows, user_id, at, only_done=True)
+
+
+def _queue_scores(
+    session: Session, rows: list[LtiLineItem], user_id: int, at: datetime, *, only_done=False
+) -> None:
     if not rows:
         return
-    progress = progress_for_learner(session, get_catalog(), completion.user_id)
+    progress = progress_for_learner(session, get_catalog(), user_id)
     grades = []
     for row in rows:
         if row.item_kind == COURSE:
@@ -66,16 +89,16 @@ def queue_grades(session: Session, completion: Completion) -> None:
             score = progress.fraction
         else:
             state = progress.state_of(row.item_kind, row.item_slug)
-            if state is None:
+            if state is None or (only_done and not state.is_done):
                 continue
             score = state.best_score if state.best_score is not None else 1.0
         grades.append(
             {
                 "line_item_id": row.id,
                 "score": score,
-                "completed_at": completion.at,
-                "queued_at": completion.at,
-                "next_try_at": completion.at,
+                "completed_at": at,
+                "queued_at": at,
+                "next_try_at": at,
                 "attempts": 0,
             }
         )

@@ -23,6 +23,7 @@ from course.db import begin_write, get_session, utcnow
 from course.extensions import csrf
 from course.lti import tool
 from course.lti.framing import allow_form_to, remember_framing
+from course.lti.grades import queue_scores_not_sent
 from course.lti.launches import (
     DEEP_LINKING_SETTINGS,
     DEPLOYMENT_ID,
@@ -96,6 +97,8 @@ def launch():
     if is_deep_link and not followed.is_instructor:
         db.rollback()
         return _refuse("only instructors may place the course in an LMS course.", 403)
+    if not followed.is_instructor and not is_deep_link:
+        queue_scores_not_sent(db, followed.user.id, utcnow())
     platform = platform_of(db, claims)
     start_session(db, followed.user)
     remember_framing(platform)

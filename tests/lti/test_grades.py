@@ -126,3 +126,16 @@ def test_three_processes_delivering_at_once_send_each_score_once(app, platform, 
     assert sorted(score["scoreGiven"] for score in platform.received_scores) == [
         n / 20 for n in range(20)
     ]
+
+
+def test_an_item_done_before_its_link_was_launched_sends_its_score_at_the_launch(
+    app, client, platform, launch
+):
+    launch("http://localhost/lessons/roles", resource_link="roles-link")
+    post_form(client, "/lessons/welcome/complete")  # no link for it yet
+    assert platform.received_scores == []
+    launch("http://localhost/lessons/welcome", resource_link="welcome-link")
+    [score] = platform.received_scores
+    assert (score["line_item"], score["scoreGiven"]) == ("welcome-link", 1)
+    launch("http://localhost/lessons/welcome", resource_link="welcome-link")
+    assert len(platform.received_scores) == 1  # once, however often it is launched
