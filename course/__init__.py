@@ -23,6 +23,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
         demo,
         extensions,
         learn,
+        lti,
         manage,
         migrate,
         progress,
@@ -40,6 +41,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     learn.init_app(app)
     progress.init_app(app)
     manage.init_app(app)
+    lti.init_app(app)
     app.cli.add_command(migrate.db_cli)
     app.cli.add_command(demo.demo_command)
     return app

@@ -39,6 +39,8 @@ SETTINGS: dict[str, tuple[object, object]] = {
     "PROXY_HOPS": (0, int),
     "LRS_URL": (None, str),
     "LRS_AUTH": (None, str),
+    "LTI_IFRAME": (False, _as_bool),
+    "LTI_FRAME_ANCESTORS": ("", str),
 }
 
 REGISTRATION_MODES = ("open", "invite", "closed")

@@ -40,6 +40,14 @@ C = "/manage/cohorts/{cohort}"
 ROUTES = [
     ("GET", "/", None, expect(200, 200, 200, 200)),
     ("GET", "/healthz", None, expect(200, 200, 200, 200)),
+    # LTI: a login or launch that is not an LMS's is refused alike for everyone.
+    ("GET", "/lti/login", None, expect(400, 400, 400, 400)),
+    ("POST", "/lti/login", {}, expect(400, 400, 400, 400)),
+    ("POST", "/lti/launch", {}, expect(400, 400, 400, 400)),
+    ("GET", "/lti/jwks.json", None, expect(200, 200, 200, 200)),
+    ("GET", "/lti/deep-link", None, expect(302, 404, 404, 404)),
+    ("POST", "/lti/deep-link", {}, expect(302, 404, 404, 404)),
+    ("POST", "/lti/cohorts/{cohort}/roster", {}, expect(302, 403, 404, 404)),
     ("GET", "/favicon.ico", None, expect(200, 200, 200, 200)),
     ("GET", "/register", None, expect(200, 302, 302, 302)),
     ("POST", "/register", {}, expect(200, 302, 302, 302)),

@@ -8,6 +8,7 @@ from sqlalchemy import func
 from sqlalchemy.orm import Session
 
 from course.db import insert_for
+from course.progress.completions import Completion, tell_completed
 from course.progress.models import LessonProgress
 from course.progress.records import Verb, record_event
 
@@ -67,3 +68,4 @@ def complete_lesson(session: Session, user_id: int, slug: str, now: datetime) ->
             at=now,
             is_completion=True,
         )
+        tell_completed(session, Completion(user_id=user_id, kind="lesson", slug=slug, at=now))

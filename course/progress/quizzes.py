@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from course.content.model import Quiz
+from course.progress.completions import Completion, tell_completed
 from course.progress.models import AttemptGrant, QuizAnswer, QuizAttempt
 from course.progress.records import Verb, record_event
 
@@ -114,4 +115,5 @@ def submit_attempt(
             is_success=attempt.is_passed,
             is_completion=True,
         )
+    tell_completed(session, Completion(user_id=user_id, kind="quiz", slug=quiz.slug, at=now))
     return attempt

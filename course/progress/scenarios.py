@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from course.content.model import Choice, Scenario, Step
+from course.progress.completions import Completion, tell_completed
 from course.progress.models import ScenarioChoice, ScenarioRun
 from course.progress.quizzes import is_passing
 from course.progress.records import Verb, record_event
@@ -189,4 +190,7 @@ def _finish(session: Session, run: ScenarioRun, scenario: Scenario, ending, now)
         is_success=run.is_passed,
         is_completion=True,
         at=now,
+    )
+    tell_completed(
+        session, Completion(user_id=run.user_id, kind="scenario", slug=scenario.slug, at=now)
     )
