@@ -33,7 +33,6 @@ from course.content.question_types import Question
 from course.db import new_session, utcnow
 from course.manage.cohorts import create_cohort, renew_invite_code
 from course.membership import CohortMember
-from course.progress.draws import draw_questions
 from course.progress.models import (
     LearningRecord,
     LessonProgress,
@@ -153,12 +152,12 @@ def fill_demo(
     user_ids = session.scalars(
         insert(User).returning(User.id, sort_by_parameter_order=True), people
     ).all()
-    records = Records()
+    records = Records(rng)
     joined = []
-    for user_id in user_ids:
+    for user_id, standing in zip(user_ids, standings(learners, rng), strict=True):
         joined_at = start + timedelta(hours=rng.uniform(0, 72))
         joined.append({"cohort_id": cohort.id, "user_id": user_id, "joined_at": joined_at})
-        Learner(catalog, rng, records, user_id).walk(joined_at, now)
+        Learner(catalog, rng, records, user_id, standing).walk(joined_at, now)
     session.execute(insert(CohortMember), joined)
     records.insert(session)
     return DemoCohort(
@@ -166,10 +165,53 @@ def fill_demo(
     )
 
 
+NOT_STARTED = 0.1  # the share of the cohort that has not begun
+FINISHED = 0.6  # the share that has been through every item; the rest stopped on the way
+
+
+def standings(learners: int, rng: random.Random) -> list[float]:
+    """Return how far along each learner is, from 0 to 1, spread evenly over the cohort.
+
+    Evenly rather than independently at random, so that even a small cohort has
+    its share of learners at every stage: enough reach each quiz, the final
+    included, for every figure of the question analysis to show.
+    """
+    spread = [(number + rng.random()) / learners for number in range(learners)]
+    rng.shuffle(spread)
+    return spread
+
+
+class Dealer:
+    """Draws for a quiz with sections, dealt so that each question comes up as often as any.
+
+    Each draw is a real one (``draw`` questions of each section); across the
+    cohort the least drawn questions go first, ties at random, as a large
+    cohort's random draws even out. A small cohort so answers every question
+    of the bank often enough for its figures to show.
+    """
+
+    def __init__(self, quiz: Quiz, rng: random.Random):
+        self.quiz, self.rng = quiz, rng
+        self.drawn = dict.fromkeys((q for s in quiz.sections for q in s.question_ids), 0)
+
+    def deal(self) -> list[str]:
+        """Return one attempt's question ids, in the quiz's order."""
+        picked = set()
+        for section in self.quiz.sections:
+            ranked = sorted(section.question_ids, key=lambda q: (self.drawn[q], self.rng.random()))
+            picked.update(ranked[: section.draw])
+        for question_id in picked:
+            self.drawn[question_id] += 1
+        return [question.id for question in self.quiz.questions if question.id in picked]
+
+
 class Records:
     """The rows to insert, gathered per table; children wait for their parents' ids."""
 
-    def __init__(self):
+    def __init__(self, rng: random.Random):
+        self.rng = rng
+        # Per quiz and attempt number: the analysis counts first attempts by default.
+        self.dealers: dict[tuple[str, int], Dealer] = {}
         self.lessons: list[dict] = []
         self.attempts: list[dict] = []
         self.answers: list[list[dict]] = []  # per attempt, in the same order
@@ -177,6 +219,13 @@ class Records:
         self.choices: list[list[dict]] = []  # per run
         self.reviews: dict[tuple, dict] = {}  # graded answers, reused across learners
         self.learning: list[dict] = []  # learning records, as the services would write them
+
+    def draw(self, quiz: Quiz, number: int) -> Quiz:
+        """Return the quiz as attempt ``number`` of a learner gets it, drawn if it has sections."""
+        if not quiz.has_draws:
+            return quiz
+        dealer = self.dealers.setdefault((quiz.slug, number), Dealer(quiz, self.rng))
+        return quiz.drawn(dealer.deal())
 
     def insert(self, session: Session) -> None:
         """Insert every gathered row, parents first, one bulk INSERT per table."""
@@ -215,18 +264,21 @@ class Records:
 class Learner:
     """One demo learner: how able, how far along and how recently active."""
 
-    def __init__(self, catalog: Catalog, rng: random.Random, records: Records, user_id: int):
+    def __init__(
+        self, catalog: Catalog, rng: random.Random, records: Records, user_id: int, standing: float
+    ):
         self.catalog, self.rng, self.records, self.user_id = catalog, rng, records, user_id
         self.skill = rng.gauss(1.8, 1.0)
         self.persistence = rng.uniform(0.3, 0.95)
-        roll = rng.random()
         count = len(catalog.items)
-        if roll < 0.12:
+        if standing < NOT_STARTED:
             self.reach = 0
-        elif roll < 0.3:
+        elif standing >= 1 - FINISHED:
             self.reach = count
         else:
-            self.reach = rng.randint(1, count - 1)
+            # Those on the way stand anywhere from the first item to the last but one.
+            on_the_way = (standing - NOT_STARTED) / (1 - FINISHED - NOT_STARTED)
+            self.reach = 1 + int(on_the_way * (count - 1))
 
     def walk(self, joined_at: datetime, now: datetime) -> None:
         """Do the first ``reach`` items of the outline, spread from joining until lately."""
@@ -273,7 +325,7 @@ class Learner:
         whole = quiz
         for number in range(1, limit + 1):
             # Each attempt at a quiz with sections gets its own draw, as the quiz page makes.
-            quiz = whole.drawn(draw_questions(whole, self.rng)) if whole.has_draws else whole
+            quiz = self.records.draw(whole, number)
             submitted = at + timedelta(hours=number - 1, minutes=10)
             answers = [
                 self.answer(question, position, number)
@@ -336,11 +388,16 @@ class Learner:
         }
 
     def scenario(self, scenario: Scenario, at: datetime, is_frontier: bool) -> None:
-        """Play the scenario, again after a poor ending if persistent enough."""
+        """Play the scenario, again after a poor ending if persistent enough.
+
+        Where the learner stopped, the run may stand unfinished; elsewhere a first
+        run is now and then left part-way and begun afresh, as real runs are.
+        """
         for number in range(1, 4):
             stops = is_frontier and number == 1 and self.rng.random() < 0.5
-            passed = self.run(scenario, number, at + timedelta(hours=number - 1), stops)
-            if stops or passed or self.rng.random() > self.persistence:
+            leaves = not is_frontier and number == 1 and self.rng.random() < 0.1
+            passed = self.run(scenario, number, at + timedelta(hours=number - 1), stops or leaves)
+            if stops or passed or (not leaves and self.rng.random() > self.persistence):
                 return
 
     def run(self, scenario: Scenario, number: int, at: datetime, stops: bool) -> bool:
