@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import insert, select, update
+from sqlalchemy import JSON, TypeDecorator, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from course.auth.models import AuthSession, Role, User
@@ -158,7 +158,7 @@ def fill_demo(
         joined_at = start + timedelta(hours=rng.uniform(0, 72))
         joined.append({"cohort_id": cohort.id, "user_id": user_id, "joined_at": joined_at})
         Learner(catalog, rng, records, user_id, standing).walk(joined_at, now)
-    session.execute(insert(CohortMember), joined)
+    session.execute(insert(CohortMember.__table__), joined)
     records.insert(session)
     return DemoCohort(
         cohort.id, cohort.name, MANAGER_EMAIL, learners, people[0]["email"], was_reset
@@ -205,6 +205,16 @@ class Dealer:
         return [question.id for question in self.quiz.questions if question.id in picked]
 
 
+class SerializedJSON(TypeDecorator):
+    """A JSON column's value serialized already: sent as it is, not serialized per row."""
+
+    impl = JSON
+    cache_ok = True
+
+    def bind_processor(self, dialect):
+        return None
+
+
 class Records:
     """The rows to insert, gathered per table; children wait for their parents' ids."""
 
@@ -230,12 +240,15 @@ class Records:
     def insert(self, session: Session) -> None:
         """Insert every gathered row, parents first, one bulk INSERT per table."""
         if self.lessons:
-            session.execute(insert(LessonProgress), self.lessons)
-        self._insert_with_children(
-            session, QuizAttempt, self.attempts, QuizAnswer, self.answers, "attempt_id"
+            session.execute(insert(LessonProgress.__table__), self.lessons)
+        # The graded answers and reviews were serialized once each, when first given.
+        answers = insert(QuizAnswer.__table__).values(
+            answer=bindparam("answer_json", type_=SerializedJSON()),
+            review=bindparam("review_json", type_=SerializedJSON()),
         )
+        self._insert_with_children(session, QuizAttempt, self.attempts, answers, self.answers)
         self._insert_with_children(
-            session, ScenarioRun, self.runs, ScenarioChoice, self.choices, "run_id"
+            session, ScenarioRun, self.runs, insert(ScenarioChoice.__table__), self.choices
         )
         if self.learning:
             # In time order, so row ids follow it as they do for real activity (a
@@ -246,19 +259,25 @@ class Records:
             session.execute(insert(LearningRecord.__table__), self.learning)
 
     @staticmethod
-    def _insert_with_children(session, parent, rows, child, children, key) -> None:
+    def _insert_with_children(session, parent, rows, insert_children, children) -> None:
+        # Core INSERTs into the tables: the ORM's bulk path costs more per row and
+        # adds nothing for rows never loaded as objects here.
         if not rows:
             return
-        ids = session.scalars(
-            insert(parent).returning(parent.id, sort_by_parameter_order=True), rows
-        ).all()
-        flat = [
-            {**row, key: parent_id}
-            for parent_id, child_rows in zip(ids, children, strict=True)
-            for row in child_rows
-        ]
+        table = parent.__table__
+        ids = session.execute(
+            insert(table).returning(table.c.id, sort_by_parameter_order=True), rows
+        ).scalars()
+        (key,) = (
+            fk.parent.name for fk in insert_children.table.foreign_keys if fk.column.table is table
+        )
+        flat = []
+        for parent_id, child_rows in zip(ids, children, strict=True):
+            for row in child_rows:
+                row[key] = parent_id
+            flat += child_rows
         if flat:
-            session.execute(insert(child), flat)
+            session.execute(insert_children, flat)
 
 
 class Learner:
@@ -373,18 +392,22 @@ class Learner:
         if key not in self.records.reviews:
             grade = question.grade(response)
             review = question.review(response, grade)
-            self.records.reviews[key] = {"grade": grade, "review": review}
+            self.records.reviews[key] = {
+                "grade": grade,
+                "answer": json.dumps(stored),
+                "review": json.dumps(review),
+            }
         graded = self.records.reviews[key]
         return {
             "position": position,
             "question_id": question.id,
             "question_type": question.type,
             "question_version": question.version,
-            "answer": stored,
+            "answer_json": graded["answer"],
             "points": graded["grade"].points,
             "max_points": question.points,
             "is_correct": graded["grade"].is_correct,
-            "review": graded["review"],
+            "review_json": graded["review"],
         }
 
     def scenario(self, scenario: Scenario, at: datetime, is_frontier: bool) -> None:
