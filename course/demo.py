@@ -11,6 +11,7 @@ thousands take seconds.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
@@ -499,5 +500,10 @@ class Learner:
 
 def difficulty(question: Question) -> float:
     """Return a stable difficulty for a question, from -1 (easy) to 1.5 (hard)."""
-    digest = hashlib.sha256(question.id.encode()).digest()
+    return _difficulty_of(question.id)
+
+
+@functools.cache  # asked once per answer: a large demo asks millions of times
+def _difficulty_of(question_id: str) -> float:
+    digest = hashlib.sha256(question_id.encode()).digest()
     return -1 + 2.5 * digest[0] / 255
