@@ -14,7 +14,16 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import cohort_report, lesson_page, memory, page_weight, quiz_submissions, startup
+from bench import (
+    cohort_report,
+    demo_scale,
+    lesson_page,
+    memory,
+    page_weight,
+    question_analysis,
+    quiz_submissions,
+    startup,
+)
 from bench.load import LoadGenerator
 from bench.processes import Gunicorn
 from bench.report import Figure, Report, machine, say
@@ -40,6 +49,8 @@ def main() -> int:
             ((quiz_submissions.BENCHMARK,), lambda: quiz_submissions.run(workspace, servers)),
             ((cohort_report.BENCHMARK,), lambda: cohort_report.run(workspace)),
             ((startup.BENCHMARK,), lambda: startup.run(workspace)),
+            ((question_analysis.BENCHMARK,), lambda: question_analysis.run(workspace)),
+            ((demo_scale.BENCHMARK,), lambda: demo_scale.run(workspace)),
             ((memory.BENCHMARK,), lambda: [memory.figure(servers)]),
         ]
         for names, run in benchmarks:

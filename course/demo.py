@@ -11,6 +11,7 @@ thousands take seconds.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
@@ -22,7 +23,7 @@ from datetime import datetime, timedelta
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import insert, select, update
+from sqlalchemy import JSON, TypeDecorator, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from course.auth.models import AuthSession, Role, User
@@ -33,7 +34,6 @@ from course.content.question_types import Question
 from course.db import new_session, utcnow
 from course.manage.cohorts import create_cohort, renew_invite_code
 from course.membership import CohortMember
-from course.progress.draws import draw_questions
 from course.progress.models import (
     LearningRecord,
     LessonProgress,
@@ -153,23 +153,76 @@ def fill_demo(
     user_ids = session.scalars(
         insert(User).returning(User.id, sort_by_parameter_order=True), people
     ).all()
-    records = Records()
+    records = Records(rng)
     joined = []
-    for user_id in user_ids:
+    for user_id, standing in zip(user_ids, standings(learners, rng), strict=True):
         joined_at = start + timedelta(hours=rng.uniform(0, 72))
         joined.append({"cohort_id": cohort.id, "user_id": user_id, "joined_at": joined_at})
-        Learner(catalog, rng, records, user_id).walk(joined_at, now)
-    session.execute(insert(CohortMember), joined)
+        Learner(catalog, rng, records, user_id, standing).walk(joined_at, now)
+    session.execute(insert(CohortMember.__table__), joined)
     records.insert(session)
     return DemoCohort(
         cohort.id, cohort.name, MANAGER_EMAIL, learners, people[0]["email"], was_reset
     )
 
 
+NOT_STARTED = 0.1  # the share of the cohort that has not begun
+FINISHED = 0.6  # the share that has been through every item; the rest stopped on the way
+
+
+def standings(learners: int, rng: random.Random) -> list[float]:
+    """Return how far along each learner is, from 0 to 1, spread evenly over the cohort.
+
+    Evenly rather than independently at random, so that even a small cohort has
+    its share of learners at every stage: enough reach each quiz, the final
+    included, for every figure of the question analysis to show.
+    """
+    spread = [(number + rng.random()) / learners for number in range(learners)]
+    rng.shuffle(spread)
+    return spread
+
+
+class Dealer:
+    """Draws for a quiz with sections, dealt so that each question comes up as often as any.
+
+    Each draw is a real one (``draw`` questions of each section); across the
+    cohort the least drawn questions go first, ties at random, as a large
+    cohort's random draws even out. A small cohort so answers every question
+    of the bank often enough for its figures to show.
+    """
+
+    def __init__(self, quiz: Quiz, rng: random.Random):
+        self.quiz, self.rng = quiz, rng
+        self.drawn = dict.fromkeys((q for s in quiz.sections for q in s.question_ids), 0)
+
+    def deal(self) -> list[str]:
+        """Return one attempt's question ids, in the quiz's order."""
+        picked = set()
+        for section in self.quiz.sections:
+            ranked = sorted(section.question_ids, key=lambda q: (self.drawn[q], self.rng.random()))
+            picked.update(ranked[: section.draw])
+        for question_id in picked:
+            self.drawn[question_id] += 1
+        return [question.id for question in self.quiz.questions if question.id in picked]
+
+
+class SerializedJSON(TypeDecorator):
+    """A JSON column's value serialized already: sent as it is, not serialized per row."""
+
+    impl = JSON
+    cache_ok = True
+
+    def bind_processor(self, dialect):
+        return None
+
+
 class Records:
     """The rows to insert, gathered per table; children wait for their parents' ids."""
 
-    def __init__(self):
+    def __init__(self, rng: random.Random):
+        self.rng = rng
+        # Per quiz and attempt number: the analysis counts first attempts by default.
+        self.dealers: dict[tuple[str, int], Dealer] = {}
         self.lessons: list[dict] = []
         self.attempts: list[dict] = []
         self.answers: list[list[dict]] = []  # per attempt, in the same order
@@ -178,15 +231,25 @@ class Records:
         self.reviews: dict[tuple, dict] = {}  # graded answers, reused across learners
         self.learning: list[dict] = []  # learning records, as the services would write them
 
+    def draw(self, quiz: Quiz, number: int) -> Quiz:
+        """Return the quiz as attempt ``number`` of a learner gets it, drawn if it has sections."""
+        if not quiz.has_draws:
+            return quiz
+        dealer = self.dealers.setdefault((quiz.slug, number), Dealer(quiz, self.rng))
+        return quiz.drawn(dealer.deal())
+
     def insert(self, session: Session) -> None:
         """Insert every gathered row, parents first, one bulk INSERT per table."""
         if self.lessons:
-            session.execute(insert(LessonProgress), self.lessons)
-        self._insert_with_children(
-            session, QuizAttempt, self.attempts, QuizAnswer, self.answers, "attempt_id"
+            session.execute(insert(LessonProgress.__table__), self.lessons)
+        # The graded answers and reviews were serialized once each, when first given.
+        answers = insert(QuizAnswer.__table__).values(
+            answer=bindparam("answer_json", type_=SerializedJSON()),
+            review=bindparam("review_json", type_=SerializedJSON()),
         )
+        self._insert_with_children(session, QuizAttempt, self.attempts, answers, self.answers)
         self._insert_with_children(
-            session, ScenarioRun, self.runs, ScenarioChoice, self.choices, "run_id"
+            session, ScenarioRun, self.runs, insert(ScenarioChoice.__table__), self.choices
         )
         if self.learning:
             # In time order, so row ids follow it as they do for real activity (a
@@ -197,36 +260,45 @@ class Records:
             session.execute(insert(LearningRecord.__table__), self.learning)
 
     @staticmethod
-    def _insert_with_children(session, parent, rows, child, children, key) -> None:
+    def _insert_with_children(session, parent, rows, insert_children, children) -> None:
+        # Core INSERTs into the tables: the ORM's bulk path costs more per row and
+        # adds nothing for rows never loaded as objects here.
         if not rows:
             return
-        ids = session.scalars(
-            insert(parent).returning(parent.id, sort_by_parameter_order=True), rows
-        ).all()
-        flat = [
-            {**row, key: parent_id}
-            for parent_id, child_rows in zip(ids, children, strict=True)
-            for row in child_rows
-        ]
+        table = parent.__table__
+        ids = session.execute(
+            insert(table).returning(table.c.id, sort_by_parameter_order=True), rows
+        ).scalars()
+        (key,) = (
+            fk.parent.name for fk in insert_children.table.foreign_keys if fk.column.table is table
+        )
+        flat = []
+        for parent_id, child_rows in zip(ids, children, strict=True):
+            for row in child_rows:
+                row[key] = parent_id
+            flat += child_rows
         if flat:
-            session.execute(insert(child), flat)
+            session.execute(insert_children, flat)
 
 
 class Learner:
     """One demo learner: how able, how far along and how recently active."""
 
-    def __init__(self, catalog: Catalog, rng: random.Random, records: Records, user_id: int):
+    def __init__(
+        self, catalog: Catalog, rng: random.Random, records: Records, user_id: int, standing: float
+    ):
         self.catalog, self.rng, self.records, self.user_id = catalog, rng, records, user_id
         self.skill = rng.gauss(1.8, 1.0)
         self.persistence = rng.uniform(0.3, 0.95)
-        roll = rng.random()
         count = len(catalog.items)
-        if roll < 0.12:
+        if standing < NOT_STARTED:
             self.reach = 0
-        elif roll < 0.3:
+        elif standing >= 1 - FINISHED:
             self.reach = count
         else:
-            self.reach = rng.randint(1, count - 1)
+            # Those on the way stand anywhere from the first item to the last but one.
+            on_the_way = (standing - NOT_STARTED) / (1 - FINISHED - NOT_STARTED)
+            self.reach = 1 + int(on_the_way * (count - 1))
 
     def walk(self, joined_at: datetime, now: datetime) -> None:
         """Do the first ``reach`` items of the outline, spread from joining until lately."""
@@ -273,7 +345,7 @@ class Learner:
         whole = quiz
         for number in range(1, limit + 1):
             # Each attempt at a quiz with sections gets its own draw, as the quiz page makes.
-            quiz = whole.drawn(draw_questions(whole, self.rng)) if whole.has_draws else whole
+            quiz = self.records.draw(whole, number)
             submitted = at + timedelta(hours=number - 1, minutes=10)
             answers = [
                 self.answer(question, position, number)
@@ -321,26 +393,35 @@ class Learner:
         if key not in self.records.reviews:
             grade = question.grade(response)
             review = question.review(response, grade)
-            self.records.reviews[key] = {"grade": grade, "review": review}
+            self.records.reviews[key] = {
+                "grade": grade,
+                "answer": json.dumps(stored),
+                "review": json.dumps(review),
+            }
         graded = self.records.reviews[key]
         return {
             "position": position,
             "question_id": question.id,
             "question_type": question.type,
             "question_version": question.version,
-            "answer": stored,
+            "answer_json": graded["answer"],
             "points": graded["grade"].points,
             "max_points": question.points,
             "is_correct": graded["grade"].is_correct,
-            "review": graded["review"],
+            "review_json": graded["review"],
         }
 
     def scenario(self, scenario: Scenario, at: datetime, is_frontier: bool) -> None:
-        """Play the scenario, again after a poor ending if persistent enough."""
+        """Play the scenario, again after a poor ending if persistent enough.
+
+        Where the learner stopped, the run may stand unfinished; elsewhere a first
+        run is now and then left part-way and begun afresh, as real runs are.
+        """
         for number in range(1, 4):
             stops = is_frontier and number == 1 and self.rng.random() < 0.5
-            passed = self.run(scenario, number, at + timedelta(hours=number - 1), stops)
-            if stops or passed or self.rng.random() > self.persistence:
+            leaves = not is_frontier and number == 1 and self.rng.random() < 0.1
+            passed = self.run(scenario, number, at + timedelta(hours=number - 1), stops or leaves)
+            if stops or passed or (not leaves and self.rng.random() > self.persistence):
                 return
 
     def run(self, scenario: Scenario, number: int, at: datetime, stops: bool) -> bool:
@@ -419,5 +500,10 @@ class Learner:
 
 def difficulty(question: Question) -> float:
     """Return a stable difficulty for a question, from -1 (easy) to 1.5 (hard)."""
-    digest = hashlib.sha256(question.id.encode()).digest()
+    return _difficulty_of(question.id)
+
+
+@functools.cache  # asked once per answer: a large demo asks millions of times
+def _difficulty_of(question_id: str) -> float:
+    digest = hashlib.sha256(question_id.encode()).digest()
     return -1 + 2.5 * digest[0] / 255

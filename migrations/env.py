@@ -20,6 +20,15 @@ def database_url() -> str:
     return create_app().config["DATABASE_URL"]
 
 
+def for_this_database(obj, dialect_name: str) -> bool:
+    """Tell whether a model object belongs on this database (see ``info["dialect"]``).
+
+    An index built only on one database (``ddl_if``) says which in its ``info``,
+    so that comparing the models with another database does not miss it there.
+    """
+    return obj.info.get("dialect", dialect_name) == dialect_name
+
+
 def run_migrations_offline() -> None:
     context.configure(
         url=database_url(),
@@ -49,6 +58,9 @@ def _run(connection) -> None:
         # SQLite cannot ALTER most things; batch mode rebuilds the table instead.
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=lambda obj, name, type_, reflected, compare_to: for_this_database(
+            obj, connection.dialect.name
+        ),
     )
     with context.begin_transaction():
         context.run_migrations()

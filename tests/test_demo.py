@@ -2,9 +2,11 @@
 
 import re
 
+import pytest
 from sqlalchemy import func, select
 
 from course.config import REPOSITORY_ROOT
+from course.content import get_catalog
 from course.db import new_session
 from course.membership import Cohort, CohortMember
 from course.progress.models import LessonProgress, QuizAnswer, QuizAttempt, ScenarioRun
@@ -111,3 +113,24 @@ def test_demo_run_again_says_it_reset_the_manager_and_signs_it_out(app):
         app.test_client(), "/login", {"email": "demo.manager@example.com", "password": new_password}
     )
     assert new.headers["Location"] == "/manage/"
+
+
+@sqlite_only
+@pytest.mark.parametrize("seed", ["1", "2", "3"])
+def test_the_default_demo_gives_every_question_of_every_quiz_its_figures(make_app, tmp_path, seed):
+    app = make_app(
+        DATABASE_URL=f"sqlite:///{tmp_path / 'demo.db'}", CONTENT_DIR=str(REPOSITORY_ROOT)
+    )
+    assert app.test_cli_runner().invoke(args=["db", "upgrade"]).exit_code == 0
+    password = run_demo(app, "--seed", seed)
+    client = app.test_client()
+    post_form(client, "/login", {"email": "demo.manager@example.com", "password": password})
+    with app.app_context(), new_session() as session:
+        cohort_id = session.scalar(select(Cohort.id))
+        slugs = list(get_catalog().quizzes)
+    assert "final-assessment" in slugs
+    for slug in slugs:
+        page = client.get(f"/manage/cohorts/{cohort_id}/quizzes/{slug}")
+        assert page.status_code == 200
+        assert "Not enough data" not in page.text, slug
+        assert "Facility" in page.text

@@ -11,27 +11,35 @@ Each answer keeps its question's content version, so a question edited since
 some learners answered it is counted per version: its figures are those of the
 current version, and the earlier versions are listed apart, never mixed in.
 Answers from before versions were recorded count as one version of their own.
+
+The database does the counting: one grouped query returns, per question,
+version and distinct answer, the sums the mean and the correlation are
+computed from, so the page costs the same few queries at any cohort's size.
 """
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
-from statistics import StatisticsError, correlation, mean
+from math import sqrt
+from statistics import mean
 from textwrap import shorten
+from typing import Any
 
 from markupsafe import Markup
-from sqlalchemy import Select, select
+from sqlalchemy import Float, Select, Text, case, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from course.content.model import Lesson, ObjectiveReference, Quiz
-from course.content.question_types import Question, ResponseCount
+from course.content.question_types import QUESTION_TYPES, Question, ResponseCount
 from course.progress.models import QuizAnswer, QuizAttempt
 
 MIN_RESPONSES = 10  # fewer than this, and the indices are noise
 REVIEW_BELOW = 0.3  # a discrimination under this suggests the question needs revising
+WRITTEN = json.dumps("(written)")  # what every given free-text answer is counted as
 PROMPT_LENGTH = 90  # characters of a prompt the summary table shows
 TYPE_LABELS = {
     "single": "One answer",
@@ -146,11 +154,63 @@ class QuizAnalysis:
 
 
 @dataclass
+class Moments:
+    """Running sums of paired values, from which their mean and correlation follow.
+
+    The database adds them up, so a cohort's answers never travel to Python:
+    the figures come from a handful of numbers however many attempts there are.
+    """
+
+    n: int = 0
+    sum_x: float = 0.0
+    sum_y: float = 0.0
+    sum_xy: float = 0.0
+    sum_xx: float = 0.0
+    sum_yy: float = 0.0
+
+    @classmethod
+    def of(cls, xs: Sequence[float], ys: Sequence[float]) -> Moments:
+        moments = cls()
+        for x, y in zip(xs, ys, strict=True):
+            moments.add(Moments(1, x, y, x * y, x * x, y * y))
+        return moments
+
+    def add(self, other: Moments) -> None:
+        self.n += other.n
+        self.sum_x += other.sum_x
+        self.sum_y += other.sum_y
+        self.sum_xy += other.sum_xy
+        self.sum_xx += other.sum_xx
+        self.sum_yy += other.sum_yy
+
+    @property
+    def mean_x(self) -> float | None:
+        return self.sum_x / self.n if self.n else None
+
+    @property
+    def correlation(self) -> float | None:
+        """Pearson's r of x and y; None with fewer than two pairs or when either never varies."""
+        if self.n < 2:
+            return None
+        spread_x = self.sum_xx - self.sum_x * self.sum_x / self.n
+        spread_y = self.sum_yy - self.sum_y * self.sum_y / self.n
+        # Sums of equal values leave rounding crumbs, not zero: such a spread is none.
+        if spread_x <= NO_SPREAD * self.sum_xx or spread_y <= NO_SPREAD * self.sum_yy:
+            return None
+        covariance = self.sum_xy - self.sum_x * self.sum_y / self.n
+        return max(-1.0, min(1.0, covariance / sqrt(spread_x * spread_y)))
+
+
+NO_SPREAD = 1e-9  # a spread below this share of the sum of squares is rounding
+
+
+@dataclass
 class _Responses:
-    scores: list[float] = field(default_factory=list)  # the question's points, per attempt
-    rests: list[float] = field(default_factory=list)  # the rest of the attempt's, per attempt
-    fractions: list[float] = field(default_factory=list)  # of its points, where worth any
-    answers: list = field(default_factory=list)
+    """One version of a question's answers, summed: what the figures are computed from."""
+
+    count: int = 0
+    graded: Moments = field(default_factory=Moments)  # x: share of its points, y: the rest
+    answers: list[tuple[Any, int]] = field(default_factory=list)  # (stored answer, how many)
     first_answered: datetime | None = None
 
 
@@ -167,40 +227,31 @@ def analyse_quiz(
     With ``lessons`` (the catalog's), the figures are also gathered by the lesson
     objective each question assesses.
     """
-    query = (
-        select(
-            QuizAnswer.question_id,
-            QuizAnswer.question_version,
-            QuizAnswer.points,
-            QuizAnswer.max_points,
-            QuizAnswer.answer,
-            QuizAttempt.id,
-            QuizAttempt.user_id,
-            QuizAttempt.points,
-            QuizAttempt.submitted_at,
-        )
-        .join(QuizAttempt, QuizAnswer.attempt_id == QuizAttempt.id)
-        .where(QuizAttempt.quiz_slug == quiz.slug, QuizAttempt.user_id.in_(learner_ids))
-    )
+    taken = [QuizAttempt.quiz_slug == quiz.slug, QuizAttempt.user_id.in_(learner_ids)]
     if first_only:
-        query = query.where(QuizAttempt.number == 1)
-    # Question id -> its version (None before versions were recorded) -> the responses.
+        taken.append(QuizAttempt.number == 1)
+    attempts, learners = session.execute(
+        select(func.count(), func.count(QuizAttempt.user_id.distinct())).where(*taken)
+    ).one()
     by_question: dict[str, dict[str | None, _Responses]] = defaultdict(
         lambda: defaultdict(_Responses)
     )
-    attempts, learners = set(), set()
-    for row in session.execute(query):
-        (question_id, version, points, max_points, answer, attempt_id, user_id, total, at) = row
-        attempts.add(attempt_id)
-        learners.add(user_id)
-        responses = by_question[question_id][version]
-        if responses.first_answered is None or at < responses.first_answered:
-            responses.first_answered = at
-        responses.scores.append(points)
-        responses.rests.append(total - points)
-        if max_points:
-            responses.fractions.append(points / max_points)
-        responses.answers.append(answer)
+    for row in session.execute(_answer_sums(taken)):
+        responses = by_question[row.question_id][row.question_version]
+        responses.count += row.responses
+        responses.graded.add(
+            Moments(
+                row.graded,
+                row.sum_x or 0.0,
+                row.sum_y or 0.0,
+                row.sum_xy or 0.0,
+                row.sum_xx or 0.0,
+                row.sum_yy or 0.0,
+            )
+        )
+        responses.answers.append((_stored_answer(row.answer), row.responses))
+        if responses.first_answered is None or row.first_answered < responses.first_answered:
+            responses.first_answered = row.first_answered
     questions = tuple(
         _question_stats(number, question, by_question.get(question.id, {}))
         for number, question in enumerate(quiz.questions, start=1)
@@ -208,11 +259,56 @@ def analyse_quiz(
     return QuizAnalysis(
         quiz,
         first_only,
-        len(attempts),
-        len(learners),
+        attempts,
+        learners,
         questions,
         by_objective(questions, lessons or {}),
     )
+
+
+def _answer_sums(taken: list) -> Select:
+    """Sum the answers of the attempts ``taken`` selects, per question, version and answer.
+
+    x is the share of its points an answer earned, y the rest of its attempt's
+    points, as Moodle correlates them; sums over the answers of a question add
+    up to the question's. Grouping by the answer as well counts the picks in
+    the same pass; a free-text answer is grouped only by whether it was given.
+    """
+    points = cast(QuizAnswer.points, Float)
+    is_graded = QuizAnswer.max_points > 0
+    x = case((is_graded, points / cast(QuizAnswer.max_points, Float)))
+    y = case((is_graded, cast(QuizAttempt.points, Float) - points))
+    stored = cast(QuizAnswer.answer, Text)
+    free_text = [name for name, kind in QUESTION_TYPES.items() if kind.is_free_text]
+    answer = case(
+        (
+            QuizAnswer.question_type.in_(free_text),
+            case((or_(stored.is_(None), stored == "null"), "null"), else_=WRITTEN),
+        ),
+        else_=stored,
+    )
+    return (
+        select(
+            QuizAnswer.question_id,
+            QuizAnswer.question_version,
+            answer.label("answer"),
+            func.count().label("responses"),
+            func.count(x).label("graded"),
+            func.sum(x).label("sum_x"),
+            func.sum(y).label("sum_y"),
+            func.sum(x * y).label("sum_xy"),
+            func.sum(x * x).label("sum_xx"),
+            func.sum(y * y).label("sum_yy"),
+            func.min(QuizAttempt.submitted_at).label("first_answered"),
+        )
+        .join(QuizAttempt, QuizAnswer.attempt_id == QuizAttempt.id)
+        .where(*taken)
+        .group_by(QuizAnswer.question_id, QuizAnswer.question_version, answer)
+    )
+
+
+def _stored_answer(text: str | None) -> Any:
+    return None if text is None else json.loads(text)
 
 
 def by_objective(
@@ -257,8 +353,8 @@ def _question_stats(
                 VersionStats(
                     version=version,
                     first_answered=responses.first_answered,
-                    responses=len(responses.scores),
-                    facility=mean(responses.fractions) if responses.fractions else None,
+                    responses=responses.count,
+                    facility=responses.graded.mean_x,
                 )
                 for version, responses in earlier.items()
             ),
@@ -267,27 +363,31 @@ def _question_stats(
     )
     if current is None:
         return QuestionStats(number, question, 0, None, None, (), earlier_stats)
-    counts = question.summarise(current.answers)
-    responses = current
     return QuestionStats(
         number=number,
         question=question,
-        responses=len(responses.scores),
-        facility=mean(responses.fractions) if responses.fractions else None,
-        discrimination=(
-            discrimination(responses.scores, responses.rests) if responses.fractions else None
-        ),
-        counts=tuple(counts),
+        responses=current.count,
+        facility=current.graded.mean_x,
+        discrimination=current.graded.correlation,
+        counts=tuple(summarise_grouped(question, current.answers)),
         earlier=earlier_stats,
         changed_on=current.first_answered if earlier_stats else None,
     )
 
 
+def summarise_grouped(
+    question: Question, answers: Sequence[tuple[Any, int]]
+) -> list[ResponseCount]:
+    """Count by response as ``question.summarise`` does, from distinct answers and their counts."""
+    totals = question.summarise([])
+    for answer, times in answers:
+        totals = [
+            replace(total, count=total.count + times * one.count)
+            for total, one in zip(totals, question.summarise([answer]), strict=True)
+        ]
+    return totals
+
+
 def discrimination(scores: list[float], rests: list[float]) -> float | None:
     """Return the correlation of question scores with rest-of-attempt scores; None if undefined."""
-    if len(scores) < 2:
-        return None
-    try:
-        return correlation(scores, rests)
-    except StatisticsError:  # one of the two never varies
-        return None
+    return Moments.of(scores, rests).correlation

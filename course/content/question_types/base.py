@@ -76,6 +76,9 @@ class Question(ABC):
     instruction: ClassVar[str] = (
         ""  # said after the question's number, e.g. "choose all that apply"
     )
+    # Free-text answers seldom repeat, so the analysis counts them as given or not
+    # instead of grouping a cohort's answers by what they say.
+    is_free_text: ClassVar[bool] = False
 
     id: str
     prompt_html: str

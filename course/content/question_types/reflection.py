@@ -35,6 +35,7 @@ class Reflection(Question):
     type = "reflection"
     keys = ("min_words", "model_answer")
     max_characters: ClassVar[int] = MAX_CHARACTERS
+    is_free_text: ClassVar[bool] = True
 
     min_words: int = 1
     model_answer_html: str = ""
