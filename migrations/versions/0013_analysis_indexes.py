@@ -1,7 +1,7 @@
 """analysis indexes: the question analysis reads its columns of quiz_answer from one index
 
 Revision ID: 0013_analysis_indexes
-Revises: 0009_question_versions
+Revises: 0011_lti
 Create Date: 2026-12-02 15:00:00.000000
 """
 
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0013_analysis_indexes"
-down_revision: str | None = "0009_question_versions"
+down_revision: str | None = "0011_lti"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
