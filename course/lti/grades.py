@@ -5,18 +5,17 @@ transaction (so a score exists exactly when its completion does); a delivery
 claims each row with a conditional UPDATE (so two processes never both send it),
 sends it to the platform's AGS line item, and marks it sent once the platform
 took it. A platform that is down leaves the row queued with a later time to try
-(2, 4, 8 … minutes, at most 6 hours, 12 attempts); ``course lti send-grades``
-(cron) and the next completion's delivery try again.
+(``course.outbox`` owns the claims and the retry schedule); ``course lti
+send-grades`` (cron) and the next completion's delivery try again.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from flask import after_this_request, g, has_request_context
-from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy import and_, insert, or_, select
 from sqlalchemy.orm import Session
 
 from course.content import get_catalog
@@ -24,19 +23,13 @@ from course.db import new_session, utcnow
 from course.lti import tool
 from course.lti.launches import COURSE
 from course.lti.models import LtiGrade, LtiLineItem, LtiPlatform
+from course.outbox import Delivery, Outbox
 from course.progress.completions import Completion
 from course.progress.state import progress_for_learner
 
 log = logging.getLogger("course")
 
-BATCH = 50
-MAX_ATTEMPTS = 12
-STALE_CLAIM = timedelta(minutes=15)  # far longer than a platform's timeout
-
-
-def retry_delay(attempts: int) -> timedelta:
-    """Wait longer after each failure: 2, 4, 8 … minutes, at most six hours."""
-    return min(timedelta(minutes=2**attempts), timedelta(hours=6))
+OUTBOX = Outbox(LtiGrade)
 
 
 def queue_grades(session: Session, completion: Completion) -> None:
@@ -124,57 +117,13 @@ def _deliver_after_this_request(ids: list[int]) -> None:
     waiting.extend(ids)
 
 
-@dataclass
-class Delivery:
-    sent: int = 0
-    failed: int = 0
-    error: str | None = None
-
-
-def _sendable(now: datetime):
-    return and_(
-        LtiGrade.sent_at.is_(None),
-        LtiGrade.attempts < MAX_ATTEMPTS,
-        LtiGrade.next_try_at <= now,
-        or_(LtiGrade.claimed_at.is_(None), LtiGrade.claimed_at < now - STALE_CLAIM),
-    )
-
-
-def _claim(ids: list[int] | None, now: datetime) -> list[int]:
-    with new_session(write=True) as session:
-        query = select(LtiGrade.id).where(_sendable(now)).order_by(LtiGrade.id).limit(BATCH)
-        if ids is not None:
-            query = query.where(LtiGrade.id.in_(ids))
-        wanted = list(session.scalars(query))
-        if not wanted:
-            return []
-        # The conditions again in the UPDATE: of two processes after the same rows,
-        # only one gets each (PostgreSQL re-reads a row it waited for).
-        claimed = list(
-            session.scalars(
-                update(LtiGrade)
-                .where(LtiGrade.id.in_(wanted), _sendable(now))
-                .values(claimed_at=now)
-                .returning(LtiGrade.id)
-            )
-        )
-        session.commit()
-        return sorted(claimed)
-
-
-def _finish(grade_id: int, **values) -> None:
-    with new_session(write=True) as session:
-        session.execute(update(LtiGrade).where(LtiGrade.id == grade_id).values(**values))
-        session.commit()
-
-
 def deliver_grades(ids: list[int] | None = None) -> Delivery:
     """Send the queued scores that are due (only ``ids``, when given); never raise for a
     platform's sake: one that is down or refuses leaves its scores queued for later."""
     delivery = Delivery()
     tried: set[int] = set()
     while True:
-        claimed = [grade_id for grade_id in _claim(ids, utcnow()) if grade_id not in tried]
+        claimed = [grade_id for grade_id in OUTBOX.claim(ids, utcnow()) if grade_id not in tried]
         if not claimed:
             return delivery
         tried.update(claimed)
@@ -197,26 +146,15 @@ def deliver_grades(ids: list[int] | None = None) -> Delivery:
                     at=grade.completed_at,
                 )
             except tool.PLATFORM_ERRORS as error:
-                words = f"{type(error).__name__}: {error}"[:300]
+                words = OUTBOX.mark_failed(grade.id, grade.attempts, error)
                 log.warning("LTI grade %s not sent: %s", grade.id, words)
-                now = utcnow()
-                _finish(
-                    grade.id,
-                    claimed_at=None,
-                    attempts=grade.attempts + 1,
-                    next_try_at=now + retry_delay(grade.attempts + 1),
-                    last_error=words,
-                )
                 delivery.failed += 1
                 delivery.error = words
                 continue
-            _finish(grade.id, sent_at=utcnow(), claimed_at=None)
+            OUTBOX.mark_sent(grade.id)
             delivery.sent += 1
 
 
 def pending_count() -> int:
     """Count the scores not yet sent (those given up on included)."""
-    with new_session() as session:
-        return session.scalar(
-            select(func.count()).select_from(LtiGrade).where(LtiGrade.sent_at.is_(None))
-        )
+    return OUTBOX.unsent_count()

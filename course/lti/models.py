@@ -8,6 +8,7 @@ from sqlalchemy import Float, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from course.db import Model, UTCDateTime, utcnow
+from course.outbox import OutboxRow
 
 # Identifiers from a platform (issuer, client id, sub, context id) are opaque strings;
 # the spec caps sub at 255 characters and the others are URLs or short ids.
@@ -91,7 +92,7 @@ class LtiLineItem(Model):
     subject: Mapped[str] = mapped_column(String(ID_LENGTH))  # the platform's id of the learner
 
 
-class LtiGrade(Model):
+class LtiGrade(OutboxRow, Model):
     """A score to send to a line item, queued with the completion and sent after its commit.
 
     Claimed by one process at a time (``claimed_at``) and marked sent once the
@@ -106,9 +107,3 @@ class LtiGrade(Model):
     )
     score: Mapped[float] = mapped_column(Float)  # a fraction, 0-1
     completed_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    queued_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    next_try_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
-    attempts: Mapped[int] = mapped_column(default=0)
-    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
-    last_error: Mapped[str | None] = mapped_column(String(300))

@@ -8,9 +8,10 @@ from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from course.db import Model, UTCDateTime
+from course.outbox import OutboxRow
 
 
-class OutboxMail(Model):
+class OutboxMail(OutboxRow, Model):
     """One mail to one address, queued with the action that wanted it and sent after its commit.
 
     A row is claimed (``claimed_at``) by the one process sending it, and marked
@@ -25,12 +26,6 @@ class OutboxMail(Model):
     subject: Mapped[str] = mapped_column(String(200))
     text_body: Mapped[str] = mapped_column(Text)
     html_body: Mapped[str] = mapped_column(Text)
-    queued_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    next_try_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
-    attempts: Mapped[int] = mapped_column(default=0)
-    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
-    last_error: Mapped[str | None] = mapped_column(String(300))
 
 
 class SentReminder(Model):
