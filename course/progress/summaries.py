@@ -238,6 +238,16 @@ def replace_outline(connection: Connection, rows: set[tuple]) -> None:
     rebuild_summaries(connection)
 
 
+def summarise_everyone(session: Session, catalog: Catalog) -> None:
+    """Recompute every summary for the catalog's outline: after facts inserted in bulk."""
+    connection = session.connection()
+    wanted = outline_rows(catalog)
+    if stored_outline(connection) != wanted:
+        replace_outline(connection, wanted)  # which recomputes every summary
+    else:
+        rebuild_summaries(connection)
+
+
 # The outline each engine's database was last seen to hold, so that a process checks
 # it once per catalog rather than on every page.
 _checked: weakref.WeakKeyDictionary[Engine, frozenset] = weakref.WeakKeyDictionary()
