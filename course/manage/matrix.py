@@ -192,8 +192,11 @@ def _no_summary_percent(catalog: Catalog) -> int:
     return 0 if catalog.required_items else 100
 
 
-def _learners(catalog: Catalog, cohorts: list[Cohort]):
-    """Return a subquery of the cohorts' members with their course summaries and due dates."""
+def _learners(catalog: Catalog, cohorts: list[Cohort], *, with_names: bool = False):
+    """Return a subquery of the cohorts' members with their course summaries and due dates.
+
+    ``with_names``: their names and emails too, for rows to show (counts need none).
+    """
     own = _latest_due_dates([cohort.id for cohort in cohorts])
     if len(cohorts) == 1:
         cohort_due_on = literal(cohorts[0].due_on, Date)
@@ -206,12 +209,12 @@ def _learners(catalog: Catalog, cohorts: list[Cohort]):
             else_=literal(None, Date),
         )
     summary = LearnerSummary
-    return (
+    names = (User.name.label("name"), User.email.label("email")) if with_names else ()
+    query = (
         select(
             CohortMember.cohort_id.label("cohort_id"),
-            User.id.label("user_id"),
-            User.name.label("name"),
-            User.email.label("email"),
+            CohortMember.user_id.label("user_id"),
+            *names,
             CohortMember.joined_at.label("joined_at"),
             func.coalesce(summary.percent, _no_summary_percent(catalog)).label("percent"),
             summary.last_activity_at.label("last_activity_at"),
@@ -220,15 +223,16 @@ def _learners(catalog: Catalog, cohorts: list[Cohort]):
             func.coalesce(own.c.due_on, cohort_due_on).label("due_on"),
         )
         .select_from(CohortMember)
-        .join(User, User.id == CohortMember.user_id)
         .outerjoin(summary, summary.user_id == CohortMember.user_id)
         .outerjoin(
             own,
             and_(own.c.cohort_id == CohortMember.cohort_id, own.c.user_id == CohortMember.user_id),
         )
         .where(CohortMember.cohort_id.in_([cohort.id for cohort in cohorts]), JOINED)
-        .subquery("learner")
     )
+    if with_names:
+        query = query.join(User, User.id == CohortMember.user_id)
+    return query.subquery("learner")
 
 
 @dataclass(frozen=True)
@@ -363,7 +367,7 @@ def _completions(session: Session, learner) -> dict[date, int]:
 
 
 def _rows_query(catalog: Catalog, cohort: Cohort, today: date, view: MatrixView) -> Select:
-    learner = _learners(catalog, [cohort]).c
+    learner = _learners(catalog, [cohort], with_names=True).c
     return (
         select(
             learner.user_id,
