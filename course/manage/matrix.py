@@ -421,8 +421,11 @@ def cohort_row_batches(
         .execution_options(yield_per=BATCH_SIZE)
         .execute(_rows_query(catalog, cohort, today, view))
     )
-    for batch in members.partitions():
-        yield _learner_rows(session, catalog, batch, today)
+    try:
+        for batch in members.partitions():
+            yield _learner_rows(session, catalog, batch, today)
+    finally:
+        members.close()  # a server-side cursor on PostgreSQL, also when the reader stops early
 
 
 def cohort_rows(

@@ -20,11 +20,11 @@ from sqlalchemy import (
     Select,
     String,
     case,
+    cast,
     func,
     literal_column,
     null,
     select,
-    type_coerce,
     union_all,
 )
 
@@ -78,11 +78,11 @@ class LessonKind:
             lesson.user_id.label("user_id"),
             lesson.lesson_slug.label("slug"),
             ONE.label("records"),
-            type_coerce(null(), Float).label("best_score"),
+            cast(null(), Float).label("best_score"),
             last_at.label("last_at"),
             lesson.completed_at.label("done_at"),
             ZERO.label("unfinished"),
-            type_coerce(null(), String).label("ending_title"),
+            cast(null(), String).label("ending_title"),
             ZERO.label("granted"),
         ).where(learners(lesson.user_id))
 
@@ -112,9 +112,9 @@ class QuizKind:
                 grant.user_id,
                 grant.quiz_slug,
                 ZERO,
-                type_coerce(null(), Float),
-                type_coerce(null(), attempt.submitted_at.type),
-                type_coerce(null(), Boolean),
+                cast(null(), Float),
+                cast(null(), attempt.submitted_at.type),
+                cast(null(), Boolean),
             ).where(learners(grant.user_id)),
         ).subquery("quiz_records")
         record = records.c
@@ -128,7 +128,7 @@ class QuizKind:
             func.max(record.submitted_at),
             func.min(case((record.is_passed, record.submitted_at))),
             ZERO,
-            type_coerce(null(), String),
+            cast(null(), String),
             func.count() - attempts,
         ).group_by(record.user_id, record.quiz_slug)
 
