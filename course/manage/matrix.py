@@ -416,10 +416,10 @@ def cohort_row_batches(
 ) -> Iterator[list[LearnerRow]]:
     """Yield the rows ``view`` selects, BATCH_SIZE at a time, reading the learners as a stream."""
     ensure_outline(session, catalog)
-    members = (
-        session.connection()
-        .execution_options(yield_per=BATCH_SIZE)
-        .execute(_rows_query(catalog, cohort, today, view))
+    # Streamed for this statement only: Connection.execution_options would keep the whole
+    # connection streaming, and PostgreSQL cannot stream the INSERTs that may follow.
+    members = session.connection().execute(
+        _rows_query(catalog, cohort, today, view), execution_options={"yield_per": BATCH_SIZE}
     )
     try:
         for batch in members.partitions():
