@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from sqlalchemy import (
     ColumnElement,
     Connection,
-    Engine,
     Select,
     and_,
     bindparam,
@@ -35,6 +34,7 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import Pool
 
 from course.content.model import Catalog
 from course.progress.item_kinds import ITEM_KINDS, ONE, ZERO, LearnerFilter
@@ -248,9 +248,10 @@ def summarise_everyone(session: Session, catalog: Catalog) -> None:
         rebuild_summaries(connection)
 
 
-# The outline each engine's database was last seen to hold, so that a process checks
-# it once per catalog rather than on every page.
-_checked: weakref.WeakKeyDictionary[Engine, frozenset] = weakref.WeakKeyDictionary()
+# The outline each database was last seen to hold, so that a process checks it once per
+# catalog rather than on every page. Keyed by the connection pool, which the reading and
+# the writing engine of one database share.
+_checked: weakref.WeakKeyDictionary[Pool, frozenset] = weakref.WeakKeyDictionary()
 
 
 def ensure_outline(session: Session, catalog: Catalog, *, remember: bool = False) -> bool:
@@ -258,27 +259,22 @@ def ensure_outline(session: Session, catalog: Catalog, *, remember: bool = False
 
     ``remember`` once the caller commits: later calls for this outline then cost nothing.
     """
-    engine = session.get_bind()
+    pool = session.get_bind().pool
     wanted = frozenset(outline_rows(catalog))
-    if _checked.get(engine) == wanted:
+    if _checked.get(pool) == wanted:
         return False
     connection = session.connection()
     changed = stored_outline(connection) != wanted
     if changed:
         replace_outline(connection, set(wanted))
     if remember:
-        _checked[engine] = wanted
+        _checked[pool] = wanted
     return changed
 
 
 def outline_is_checked(session: Session, catalog: Catalog) -> bool:
     """Tell whether this process has seen the database hold the catalog's outline."""
-    return _checked.get(session.get_bind()) == frozenset(outline_rows(catalog))
-
-
-def forget_outline(engine: Engine) -> None:
-    """Make the next ``ensure_outline`` read the database again (another process may differ)."""
-    _checked.pop(engine, None)
+    return _checked.get(session.get_bind().pool) == frozenset(outline_rows(catalog))
 
 
 @dataclass(frozen=True)
