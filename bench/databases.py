@@ -54,9 +54,15 @@ def postgres_database(name: str) -> Iterator[str]:
         admin.dispose()
 
 
-def migrate(database_url: str) -> None:
-    """Bring the database to the newest migration, as an operator would."""
-    run_course(course_environment(DATABASE_URL=database_url), "db", "upgrade")
+def migrate(database_url: str, code: Path | None = None) -> None:
+    """Bring the database to the newest migration, as an operator would.
+
+    ``code``: another checkout of the project, whose migrations (and code) to run.
+    """
+    environment = course_environment(DATABASE_URL=database_url)
+    if code is not None:
+        environment["PYTHONPATH"] = str(code)
+    run_course(environment, "db", "upgrade")
 
 
 def add_learners(database_url: str, emails: list[str]) -> str:

@@ -63,8 +63,11 @@ class Gunicorn:
     memory before stopping it.
     """
 
-    def __init__(self, app_spec: str, environment: dict[str, str], label: str):
+    def __init__(
+        self, app_spec: str, environment: dict[str, str], label: str, code: Path = REPOSITORY
+    ):
         self.app_spec = app_spec
+        self.code = code  # the checkout whose app it serves (gunicorn imports from its folder)
         self.label = label
         self.environment = environment
         self.port = free_port()
@@ -82,7 +85,7 @@ class Gunicorn:
                 "--log-level=warning",
                 self.app_spec,
             ],
-            cwd=REPOSITORY,
+            cwd=self.code,
             env=self.environment,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,

@@ -3,13 +3,21 @@
 Each learner loops: open the quiz (a fresh attempt form), answer every
 question, submit. The quiz is the fixture course's, copied without its
 attempt limit so that nobody runs out of attempts mid-run.
+
+With ``BENCH_QUIZ_BASELINE`` set to a commit (e.g. ``980c229``, before the
+summary rows), that commit is checked out in the run's folder and the two are
+run in turns, TURNS each, on fresh databases, and the ratio of their medians
+is a figure: the same machine and moment for both.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import secrets
 import shutil
+import statistics
+import subprocess
 import threading
 import time
 from collections.abc import Callable
@@ -30,9 +38,88 @@ DURATION_S = 6
 QUIZ = "fixture-quiz"
 QUIZ_PATH = f"/quizzes/{QUIZ}"
 FIXTURE_COURSE = REPOSITORY / "tests" / "data" / "course"
+BASELINE = os.environ.get("BENCH_QUIZ_BASELINE", "")
+TURNS = 3
+MIN_RATIO = 0.8  # submissions/s against the baseline's
 
 
 def run(workspace: Path, servers: list[Gunicorn]) -> list[Figure]:
+    """Without a baseline, the figures below; with one, this checkout against it, in turns."""
+    if not BASELINE:
+        return run_alone(workspace, servers)
+    content = unlimited_quiz_course(workspace / "quiz-course")
+    baseline = workspace / "baseline"
+    subprocess.run(
+        ["git", "-C", str(REPOSITORY), "worktree", "add", "--detach", str(baseline), BASELINE],
+        check=True,
+        capture_output=True,
+    )
+    figures = []
+    try:
+        for backend in ("SQLite", "PostgreSQL"):
+            rates: dict[str, list[float]] = {"this checkout": [], BASELINE: []}
+            errors: list[str] = []
+            for turn in range(TURNS):
+                for label, code in (("this checkout", REPOSITORY), (BASELINE, baseline)):
+                    name = f"quiz-{turn}-{'new' if code == REPOSITORY else 'old'}"
+                    database = (
+                        nullcontext(sqlite_url(workspace, name))
+                        if backend == "SQLite"
+                        else postgres_database(f"course_bench_{name.replace('-', '_')}")
+                    )
+                    with database as database_url:
+                        submitted, seconds, found = submit_for_a_while(
+                            database_url, content, servers, f"{label} on {backend}", code=code
+                        )
+                    rates[label].append(submitted / seconds)
+                    errors += found
+            new, old = (statistics.median(rates[label]) for label in rates)
+            turns = {
+                label: ", ".join(f"{r:.1f}" for r in values) for label, values in rates.items()
+            }
+            figures += [
+                Figure(
+                    BENCHMARK,
+                    f"{backend}: submissions/s",
+                    new,
+                    "/s",
+                    digits=1,
+                    note=f"median of {turns['this checkout']}",
+                ),
+                Figure(
+                    BENCHMARK,
+                    f"{backend}: submissions/s at {BASELINE}",
+                    old,
+                    "/s",
+                    digits=1,
+                    note=f"median of {turns[BASELINE]}, in turns with the above",
+                ),
+                Figure(
+                    BENCHMARK,
+                    f"{backend}: submissions/s against {BASELINE}",
+                    new / old,
+                    "x",
+                    Target(">=", MIN_RATIO),
+                    digits=2,
+                ),
+                Figure(
+                    BENCHMARK,
+                    f"{backend}: errors",
+                    len(errors),
+                    target=Target("==", 0),
+                    note=f"first: {errors[0]}" if errors else "",
+                ),
+            ]
+    finally:
+        subprocess.run(
+            ["git", "-C", str(REPOSITORY), "worktree", "remove", "--force", str(baseline)],
+            check=False,
+            capture_output=True,
+        )
+    return figures
+
+
+def run_alone(workspace: Path, servers: list[Gunicorn]) -> list[Figure]:
     """Submit for DURATION_S on each database and report the rate and the errors."""
     content = unlimited_quiz_course(workspace / "quiz-course")
     backends: dict[str, Callable[[], AbstractContextManager[str]]] = {
@@ -79,16 +166,25 @@ def unlimited_quiz_course(folder: Path) -> Path:
 
 
 def submit_for_a_while(
-    database_url: str, content: Path, servers: list[Gunicorn], label: str
+    database_url: str,
+    content: Path,
+    servers: list[Gunicorn],
+    label: str,
+    code: Path = REPOSITORY,
 ) -> tuple[int, float, list[str]]:
-    """Return (submissions recorded, seconds taken, errors) from CLIENTS learners at once."""
-    migrate(database_url)
+    """Return (submissions recorded, seconds taken, errors) from CLIENTS learners at once.
+
+    ``code``: the checkout to serve (this one unless a baseline is compared).
+    """
+    migrate(database_url, None if code == REPOSITORY else code)
     emails = [f"quiz.learner{number}@example.com" for number in range(CLIENTS)]
     password = add_learners(database_url, emails)
     environment = course_environment(
         DATABASE_URL=database_url, CONTENT_DIR=str(content), SECRET_KEY=secrets.token_hex(32)
     )
-    with Gunicorn("course:create_app()", environment, label) as server:
+    if code != REPOSITORY:
+        environment["PYTHONPATH"] = str(code)
+    with Gunicorn("course:create_app()", environment, label, code) as server:
         servers.append(server)
         browsers = [Browser(server.url) for _ in emails]
         with ThreadPoolExecutor(CLIENTS) as pool:

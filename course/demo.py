@@ -44,6 +44,7 @@ from course.progress.models import (
 )
 from course.progress.quizzes import is_passing
 from course.progress.records import Verb, record_values
+from course.progress.summaries import summarise_everyone
 
 MANAGER_EMAIL = "demo.manager@example.com"
 # fmt: off
@@ -161,6 +162,7 @@ def fill_demo(
         Learner(catalog, rng, records, user_id, standing).walk(joined_at, now)
     session.execute(insert(CohortMember.__table__), joined)
     records.insert(session)
+    summarise_everyone(session, catalog)  # the summaries the services would have written
     return DemoCohort(
         cohort.id, cohort.name, MANAGER_EMAIL, learners, people[0]["email"], was_reset
     )

@@ -1,4 +1,4 @@
-"""Schema migrations with Alembic: ``course db upgrade``, ``downgrade`` and ``backup``."""
+"""The database: migrations (``course db upgrade``, ``downgrade``), ``backup`` and ``check``."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
+from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from course.config import REPOSITORY_ROOT
@@ -16,7 +17,7 @@ from course.config import REPOSITORY_ROOT
 if TYPE_CHECKING:
     from alembic.config import Config
 
-db_cli = AppGroup("db", help="Migrate and back up the database.")
+db_cli = AppGroup("db", help="Migrate, back up and check the database.")
 
 
 def alembic_config(database_url: str) -> Config:
@@ -72,3 +73,63 @@ def backup_command(path: Path) -> None:
         target.close()
         source.close()
     click.echo(f"Backed up {url.database} to {path}.")
+
+
+CHECK_SHOWN = 20  # differences printed; the count says how many more
+
+
+@db_cli.command("check")
+@click.option("--repair", is_flag=True, help="Recompute every summary from the facts after.")
+@with_appcontext
+def check_command(repair: bool) -> None:
+    """Recompute the progress summaries from the facts and report any row that differs."""
+    from course.auth.models import User
+    from course.content import get_catalog
+    from course.db import new_session
+    from course.progress.summaries import (
+        outline_rows,
+        rebuild_summaries,
+        replace_outline,
+        stored_outline,
+        summary_differences,
+    )
+
+    with new_session(write=True) as session:
+        connection = session.connection()
+        wanted = outline_rows(get_catalog())
+        if stored_outline(connection) != wanted:
+            # Not a disagreement with the facts: the first page served recomputes them.
+            click.echo("The summaries are for an older outline; recomputing them for this one.")
+            replace_outline(connection, wanted)
+            session.commit()
+            connection = session.connection()
+        differences = summary_differences(connection)
+        if not differences:
+            click.echo("Every summary agrees with the facts.")
+            return
+        emails = dict(
+            session.execute(
+                select(User.id, User.email).where(
+                    User.id.in_({difference.user_id for difference in differences})
+                )
+            ).all()
+        )
+        for difference in differences[:CHECK_SHOWN]:
+            what = difference.item or "the course"
+            who = emails.get(difference.user_id, "?")
+            click.echo(
+                f"learner {difference.user_id} ({who}), {what}: stored {difference.stored}, "
+                f"the facts give {difference.recomputed}",
+                err=True,
+            )
+        if len(differences) > CHECK_SHOWN:
+            click.echo(f"… and {len(differences) - CHECK_SHOWN} more.", err=True)
+        if repair:
+            rebuild_summaries(connection)
+            session.commit()
+            click.echo(f"Recomputed every summary ({len(differences)} rows differed).")
+            return
+    raise click.ClickException(
+        f"{len(differences)} summary rows disagree with the facts; "
+        "`course db check --repair` recomputes them."
+    )

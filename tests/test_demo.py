@@ -35,6 +35,9 @@ def test_demo_fills_a_fresh_migrated_database_and_runs_again(make_app, tmp_path)
     assert app.test_cli_runner().invoke(args=["db", "upgrade"]).exit_code == 0
     run_demo(app, "--learners", "40", "--seed", "4")
     password = run_demo(app, "--learners", "5")
+    # The bulk inserts leave the summaries the services would have written.
+    check = app.test_cli_runner().invoke(args=["db", "check"])
+    assert check.exit_code == 0, check.output
     with app.app_context(), new_session() as session:
         cohorts = session.scalars(select(Cohort).order_by(Cohort.id)).all()
         assert len(cohorts) == 2

@@ -91,3 +91,41 @@ def test_memberships_from_before_invitations_stay_joined(tmp_path):
     assert row.joined_at is not None  # still a member: their managers keep seeing them
     assert (row.invited_by_id, bool(row.created_account)) == (None, False)
     assert users == 2  # rebuilding cohort_member touched no other table
+
+
+@sqlite_only
+def test_summaries_are_computed_for_records_from_before_them(tmp_path, make_app):
+    url = f"sqlite:///{tmp_path / 'before.db'}"
+    command.upgrade(alembic_config(url), "0009_question_versions")
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                'INSERT INTO "user" (id, email, name, role, created_at) '
+                "VALUES (1, 'l@example.com', 'L', 'learner', '2026-01-01 00:00:00')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO lesson_progress (user_id, lesson_slug, first_opened_at, "
+                "last_opened_at, completed_at) VALUES "
+                "(1, 'welcome', '2026-01-02 09:00:00', '2026-01-02 09:00:00', "
+                "'2026-01-02 09:30:00'), "
+                "(1, 'roles', '2026-01-03 09:00:00', '2026-01-03 09:00:00', NULL)"
+            )
+        )
+    app = make_app(DATABASE_URL=url)
+    result = app.test_cli_runner().invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    with engine.connect() as connection:
+        items = connection.execute(
+            text("SELECT item_slug, status FROM item_summary ORDER BY item_slug")
+        ).all()
+        course = connection.execute(
+            text("SELECT required_done, last_activity_at FROM learner_summary")
+        ).one()
+    engine.dispose()
+    assert [tuple(row) for row in items] == [("roles", "in progress"), ("welcome", "completed")]
+    assert course.required_done == 1
+    assert course.last_activity_at.startswith("2026-01-03 09:00:00")
+    assert app.test_cli_runner().invoke(args=["db", "check"]).exit_code == 0

@@ -9,19 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from course.manage.matrix import LearnerRow
+from course.manage.matrix import PROGRESS_BUCKETS
 
 WIDTH, HEIGHT = 600, 240
 LEFT, RIGHT, TOP, BOTTOM = 44, 12, 24, 36
 PLOT_WIDTH = WIDTH - LEFT - RIGHT
 PLOT_HEIGHT = HEIGHT - TOP - BOTTOM
-BUCKETS = (
-    ("0%", 0, 0),
-    ("1 to 24%", 1, 24),
-    ("25 to 49%", 25, 49),
-    ("50 to 74%", 50, 74),
-    ("75 to 99%", 75, 99),
-    ("100%", 100, 100),
+BUCKET_LABELS = ("0%", "1 to 24%", "25 to 49%", "50 to 74%", "75 to 99%", "100%")
+BUCKETS = tuple(
+    (label, low, high) for label, (low, high) in zip(BUCKET_LABELS, PROGRESS_BUCKETS, strict=True)
 )
 
 
@@ -67,9 +63,9 @@ class Chart:
         return not self.bars and not self.line
 
 
-def progress_distribution(rows: list[LearnerRow]) -> Chart:
-    """Return a bar chart of how many learners are at each stretch of progress."""
-    counts = [sum(low <= row.percent <= high for row in rows) for _label, low, high in BUCKETS]
+def progress_distribution(counts: tuple[int, ...]) -> Chart:
+    """Return a bar chart of how many learners (``counts``, per stretch of BUCKETS) are where."""
+    learners = sum(counts)
     top = max(counts, default=0) or 1
     slot = PLOT_WIDTH / len(BUCKETS)
     bars = []
@@ -89,8 +85,8 @@ def progress_distribution(rows: list[LearnerRow]) -> Chart:
         f"{count} at {label}" for (label, _low, _high), count in zip(BUCKETS, counts, strict=True)
     ]
     summary = (
-        f"Progress of {len(rows)} learners: {', '.join(parts)}."
-        if rows
+        f"Progress of {learners} learners: {', '.join(parts)}."
+        if learners
         else "No learners in this cohort yet."
     )
     return Chart(
@@ -100,17 +96,17 @@ def progress_distribution(rows: list[LearnerRow]) -> Chart:
         rows=tuple(
             (label, count) for (label, _low, _high), count in zip(BUCKETS, counts, strict=True)
         ),
-        bars=tuple(bars) if rows else (),
+        bars=tuple(bars) if learners else (),
         y_ticks=_count_ticks(top),
     )
 
 
-def completions_over_time(rows: list[LearnerRow], first_day: date, today: date) -> Chart:
-    """Return a line of how many learners had completed the course by each day."""
-    finished = sorted(row.completed_at.date() for row in rows if row.completed_at is not None)
-    per_day: dict[date, int] = {}
-    for day in finished:
-        per_day[day] = per_day.get(day, 0) + 1
+def completions_over_time(
+    per_day: dict[date, int], learners: int, first_day: date, today: date
+) -> Chart:
+    """Return a line of how many of ``learners`` had completed the course by each day."""
+    finished = sorted(per_day)
+    completed = sum(per_day.values())
     table, total = [], 0
     for day, count in sorted(per_day.items()):
         total += count
@@ -130,20 +126,20 @@ def completions_over_time(rows: list[LearnerRow], first_day: date, today: date) 
     while day <= end:
         total += per_day.get(day, 0)
         x = LEFT + PLOT_WIDTH * (day - start).days / span
-        y = TOP + PLOT_HEIGHT - PLOT_HEIGHT * total / len(finished)
+        y = TOP + PLOT_HEIGHT - PLOT_HEIGHT * total / completed
         points.append(f"{x:.1f},{y:.1f}")
         day += timedelta(days=1)
     return Chart(
         title="Completions over time",
         summary=(
-            f"{len(finished)} of {len(rows)} learners completed the course between "
+            f"{completed} of {learners} learners completed the course between "
             f"{finished[0]:%-d %b %Y} and {finished[-1]:%-d %b %Y}."
         ),
         columns=("Day", "Completed that day", "Completed so far"),
         rows=tuple(table),
         line=" ".join(points),
         x_ticks=(Tick(LEFT, f"{start:%-d %b}"), Tick(LEFT + PLOT_WIDTH, f"{end:%-d %b}")),
-        y_ticks=_count_ticks(len(finished)),
+        y_ticks=_count_ticks(completed),
     )
 
 

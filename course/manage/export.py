@@ -6,6 +6,7 @@ import csv
 import io
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator
 from datetime import date
 
 from course.content.model import Catalog
@@ -56,14 +57,23 @@ def record(row: LearnerRow) -> list[str]:
     return fields
 
 
-def cohort_csv(rows: list[LearnerRow], catalog: Catalog) -> str:
-    """Return the CSV text: a header, then one line per learner."""
+def cohort_csv(batches: Iterable[list[LearnerRow]], catalog: Catalog) -> Iterator[str]:
+    """Yield the CSV text: a header, then one line per learner, a batch of lines at a time."""
     out = io.StringIO()
     out.write("\ufeff")  # a byte order mark, so spreadsheets read the file as UTF-8
     writer = csv.writer(out)
     writer.writerow([safe_cell(cell) for cell in header(catalog)])
-    writer.writerows(record(row) for row in rows)
-    return out.getvalue()
+    for rows in batches:
+        writer.writerows(record(row) for row in rows)
+        yield _take(out)
+    yield _take(out)
+
+
+def _take(out: io.StringIO) -> str:
+    text = out.getvalue()
+    out.seek(0)
+    out.truncate()
+    return text
 
 
 def filename(cohort_name: str, today: date, shown: str | None = None) -> str:

@@ -1,28 +1,50 @@
 """The cohort's progress matrix: one plain row per learner, read by the page and the CSV alike.
 
-Rows come from the progress service for every member at once, so a cohort of
-any size costs the same few queries.
+The page costs what it shows, not what the cohort holds: its counts, charts and
+filters are aggregate queries over the learners' summary rows
+(``course.progress.summaries``), and only the rows of the page shown (or of one
+batch of the CSV) are read item by item. A cohort of any size costs the same
+few queries.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
-from statistics import mean
+from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Select,
+    and_,
+    case,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.orm import Session
 
+from course.auth.models import User
 from course.content.model import Catalog, OutlineItem
-from course.manage.cohorts import Member, members_of
-from course.manage.overrides import own_due_dates
+from course.db import UTCDateTime
+from course.manage.cohorts import JOINED, Member
 from course.manage.paging import requested_page
-from course.membership import Cohort, CohortMember
+from course.membership import Cohort, CohortMember, LearnerDueDate
+from course.progress.models import ItemSummary, LearnerSummary
 from course.progress.state import LearnerProgress, progress_for_learners
 from course.progress.status import ItemState
+from course.progress.summaries import ensure_outline
 
-INACTIVE_AFTER_DAYS = 7  # this long without activity, an unfinished learner is at risk
+# This long without activity (or since joining, when never active), an unfinished
+# learner is at risk, and is reminded: one rule for the flag and the reminder.
+INACTIVE_AFTER_DAYS = 14
 DUE_SOON_DAYS = 7  # this close to the due date, an unfinished learner is at risk
+BATCH_SIZE = 1000  # learners read item by item at once, for the CSV and reminders
+PROGRESS_BUCKETS = ((0, 0), (1, 24), (25, 49), (50, 74), (75, 99), (100, 100))
 
 SHOW = {
     "all": "All learners",
@@ -143,47 +165,296 @@ class Headline:
         return self.completed / self.learners if self.learners else None
 
 
-def headlines(
-    session: Session, catalog: Catalog, cohorts: list[Cohort], today: date
-) -> list[Headline]:
-    """Return each cohort's learners, completions and overdue learners, in two steps for all."""
-    members: dict[int, list[int]] = {cohort.id: [] for cohort in cohorts}
-    rows = session.execute(
-        select(CohortMember.cohort_id, CohortMember.user_id).where(
-            CohortMember.cohort_id.in_(list(members)), CohortMember.joined_at.is_not(None)
+def _latest_due_dates(cohort_ids) -> Select:
+    """SELECT each learner's own due date per cohort: the latest a manager set."""
+    rank = (
+        func.row_number()
+        .over(
+            partition_by=(LearnerDueDate.cohort_id, LearnerDueDate.user_id),
+            order_by=(LearnerDueDate.set_at.desc(), LearnerDueDate.id.desc()),
         )
+        .label("rank")
     )
-    for cohort_id, user_id in rows:
-        members[cohort_id].append(user_id)
-    everyone = {user_id for ids in members.values() for user_id in ids}
-    progress = progress_for_learners(session, catalog, sorted(everyone)) if everyone else {}
-    own_dates = own_due_dates(session, list(members)) if everyone else {}
-    lines = []
-    for cohort in cohorts:
-        unfinished = [uid for uid in members[cohort.id] if not progress[uid].is_complete]
-        due_dates = (own_dates.get((cohort.id, uid), cohort.due_on) for uid in unfinished)
-        overdue = sum(due_on is not None and due_on < today for due_on in due_dates)
-        count = len(members[cohort.id])
-        lines.append(Headline(cohort, count, count - len(unfinished), overdue))
-    return lines
+    ranked = (
+        select(LearnerDueDate.cohort_id, LearnerDueDate.user_id, LearnerDueDate.due_on, rank)
+        .where(LearnerDueDate.cohort_id.in_(cohort_ids))
+        .subquery("ranked_due_date")
+    )
+    return (
+        select(ranked.c.cohort_id, ranked.c.user_id, ranked.c.due_on)
+        .where(ranked.c.rank == 1)
+        .subquery("own_due_date")
+    )
+
+
+def _no_summary_percent(catalog: Catalog) -> int:
+    # A learner without a summary row has done nothing: complete only if nothing is required.
+    return 0 if catalog.required_items else 100
+
+
+def _learners(catalog: Catalog, cohorts: list[Cohort], *, with_names: bool = False):
+    """Return a subquery of the cohorts' members with their course summaries and due dates.
+
+    ``with_names``: their names and emails too, for rows to show (counts need none).
+    """
+    own = _latest_due_dates([cohort.id for cohort in cohorts])
+    if len(cohorts) == 1:
+        cohort_due_on = literal(cohorts[0].due_on, Date)
+    else:
+        cohort_due_on = case(
+            *(
+                (CohortMember.cohort_id == cohort.id, literal(cohort.due_on, Date))
+                for cohort in cohorts
+            ),
+            else_=literal(None, Date),
+        )
+    summary = LearnerSummary
+    names = (User.name.label("name"), User.email.label("email")) if with_names else ()
+    query = (
+        select(
+            CohortMember.cohort_id.label("cohort_id"),
+            CohortMember.user_id.label("user_id"),
+            *names,
+            CohortMember.joined_at.label("joined_at"),
+            func.coalesce(summary.percent, _no_summary_percent(catalog)).label("percent"),
+            summary.last_activity_at.label("last_activity_at"),
+            func.coalesce(summary.out_of_attempts, 0).label("out_of_attempts"),
+            summary.completed_at.label("completed_at"),
+            func.coalesce(own.c.due_on, cohort_due_on).label("due_on"),
+        )
+        .select_from(CohortMember)
+        .outerjoin(summary, summary.user_id == CohortMember.user_id)
+        .outerjoin(
+            own,
+            and_(own.c.cohort_id == CohortMember.cohort_id, own.c.user_id == CohortMember.user_id),
+        )
+        .where(CohortMember.cohort_id.in_([cohort.id for cohort in cohorts]), JOINED)
+    )
+    if with_names:
+        query = query.join(User, User.id == CohortMember.user_id)
+    return query.subquery("learner")
+
+
+@dataclass(frozen=True)
+class Conditions:
+    """The matrix's filters as SQL over ``_learners``' columns; the same rules as ``risk_flags``."""
+
+    is_complete: ColumnElement[bool]
+    is_started: ColumnElement[bool]
+    is_overdue: ColumnElement[bool]
+    is_at_risk: ColumnElement[bool]
+
+    @classmethod
+    def of(cls, learner, today: date) -> Conditions:
+        is_complete = learner.percent == 100
+        # Idle for INACTIVE_AFTER_DAYS whole days, counted by date as risk_flags counts them.
+        cutoff = datetime.combine(today - timedelta(days=INACTIVE_AFTER_DAYS - 1), time.min, UTC)
+        since = func.coalesce(learner.last_activity_at, learner.joined_at)
+        is_inactive = since < literal(cutoff, UTCDateTime())
+        # Behind an even pace through the final week: percent < 100 * (1 - left / 7).
+        is_behind = or_(
+            *(
+                and_(
+                    learner.due_on == today + timedelta(days=left),
+                    learner.percent * DUE_SOON_DAYS < 100 * (DUE_SOON_DAYS - left),
+                )
+                for left in range(DUE_SOON_DAYS + 1)
+            )
+        )
+        is_past_due = learner.due_on < today
+        return cls(
+            is_complete=is_complete,
+            is_started=learner.last_activity_at.is_not(None),
+            is_overdue=and_(~is_complete, is_past_due),
+            is_at_risk=and_(
+                ~is_complete,
+                or_(is_inactive, learner.out_of_attempts > 0, is_past_due, is_behind),
+            ),
+        )
+
+    def shown(self, show: str) -> ColumnElement[bool]:
+        """Return the condition of the learners the matrix's "Show" choice lists."""
+        return {
+            "all": true(),
+            "not-started": and_(~self.is_complete, ~self.is_started),
+            "in-progress": and_(~self.is_complete, self.is_started),
+            "completed": self.is_complete,
+            "at-risk": self.is_at_risk,
+            "overdue": self.is_overdue,
+        }.get(show, false())
+
+
+def _order(learner, sort: str, descending: bool) -> list:
+    """Return ORDER BY terms: by name (case-insensitive) within every other order."""
+    by_name = [func.lower(learner.name), learner.user_id]
+    if sort == "progress":
+        return [learner.percent.desc() if descending else learner.percent, *by_name]
+    if sort == "activity":
+        # Never-active learners sort as the least recent, whichever the direction.
+        never = case((learner.last_activity_at.is_(None), 1), else_=0)
+        if descending:
+            return [never, learner.last_activity_at.desc(), *by_name]
+        return [never.desc(), learner.last_activity_at, *by_name]
+    return [term.desc() for term in by_name] if descending else by_name
+
+
+def _count(condition: ColumnElement[bool]):
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+@dataclass(frozen=True)
+class CohortReport:
+    """The cohort page's figures, from two aggregate queries whatever the cohort's size."""
+
+    summary: Summary
+    counts: dict[str, int]  # learners per "Show" choice
+    buckets: tuple[int, ...]  # learners per stretch of PROGRESS_BUCKETS
+    completions: dict[date, int]  # learners who completed the course, per day
+
+
+def cohort_report(session: Session, catalog: Catalog, cohort: Cohort, today: date) -> CohortReport:
+    """Return the cohort's headline figures, filter counts and chart data."""
+    ensure_outline(session, catalog)
+    learners_table = _learners(catalog, [cohort])
+    learner = learners_table.c
+    conditions = Conditions.of(learner, today)
+    final = final_quiz(catalog)
+    final_score = ItemSummary.best_score if final is not None else literal(None)
+    query = select(
+        func.count(),
+        func.coalesce(func.sum(learner.percent), 0),
+        func.count(final_score),
+        func.sum(final_score),
+        *(_count(conditions.shown(key)) for key in SHOW),
+        *(_count(learner.percent.between(low, high)) for low, high in PROGRESS_BUCKETS),
+    ).select_from(learners_table)
+    if final is not None:
+        query = query.outerjoin(
+            ItemSummary,
+            and_(
+                ItemSummary.user_id == learner.user_id,
+                ItemSummary.item_kind == final.kind,
+                ItemSummary.item_slug == final.slug,
+            ),
+        )
+    row = tuple(session.connection().execute(query).one())
+    learners, percent_sum, final_attempted, final_sum = row[:4]
+    counts = dict(zip(SHOW, row[4 : 4 + len(SHOW)], strict=True))
+    buckets = tuple(row[4 + len(SHOW) :])
+    summary = Summary(
+        learners=learners,
+        completed=counts["completed"],
+        not_started=counts["not-started"],
+        at_risk=counts["at-risk"],
+        overdue=counts["overdue"],
+        average_percent=round(percent_sum / learners) if learners else None,
+        final_title=final.title if final else None,
+        final_average=final_sum / final_attempted if final_attempted else None,
+        final_attempted=final_attempted,
+    )
+    return CohortReport(summary, counts, buckets, _completions(session, learner))
+
+
+def _completions(session: Session, learner) -> dict[date, int]:
+    if session.get_bind().dialect.name == "postgresql":
+        day = func.date(func.timezone("UTC", learner.completed_at))
+    else:
+        day = func.date(learner.completed_at)  # stored in UTC, as text
+    rows = session.connection().execute(
+        select(day, func.count()).where(learner.completed_at.is_not(None)).group_by(day)
+    )
+    return {date.fromisoformat(str(day)): count for day, count in rows}
+
+
+def _rows_query(catalog: Catalog, cohort: Cohort, today: date, view: MatrixView) -> Select:
+    learner = _learners(catalog, [cohort], with_names=True).c
+    return (
+        select(
+            learner.user_id,
+            learner.name,
+            learner.email,
+            learner.joined_at,
+            learner.due_on,
+        )
+        .where(Conditions.of(learner, today).shown(view.show))
+        .order_by(*_order(learner, view.sort, view.descending))
+    )
+
+
+def _learner_rows(session: Session, catalog: Catalog, members, today: date) -> list[LearnerRow]:
+    """Build the rows of these members (user id, name, email, joined, due date), in order."""
+    members = list(members)
+    progress = progress_for_learners(session, catalog, [member[0] for member in members])
+    return [
+        learner_row(
+            Member(user_id, name, email, joined_at, True, None, False),
+            progress[user_id],
+            due_on,
+            today,
+        )
+        for user_id, name, email, joined_at, due_on in members
+    ]
+
+
+def cohort_page(
+    session: Session,
+    catalog: Catalog,
+    cohort: Cohort,
+    today: date,
+    view: MatrixView,
+    *,
+    offset: int,
+    size: int,
+) -> list[LearnerRow]:
+    """Return the rows of one page of the matrix as ``view`` filters and sorts it (two queries)."""
+    query = _rows_query(catalog, cohort, today, view).limit(size).offset(offset)
+    return _learner_rows(session, catalog, session.connection().execute(query), today)
+
+
+def cohort_row_batches(
+    session: Session, catalog: Catalog, cohort: Cohort, today: date, view: MatrixView
+) -> Iterator[list[LearnerRow]]:
+    """Yield the rows ``view`` selects, BATCH_SIZE at a time, reading the learners as a stream."""
+    ensure_outline(session, catalog)
+    # Streamed for this statement only: Connection.execution_options would keep the whole
+    # connection streaming, and PostgreSQL cannot stream the INSERTs that may follow.
+    members = session.connection().execute(
+        _rows_query(catalog, cohort, today, view), execution_options={"yield_per": BATCH_SIZE}
+    )
+    try:
+        for batch in members.partitions():
+            yield _learner_rows(session, catalog, batch, today)
+    finally:
+        members.close()  # a server-side cursor on PostgreSQL, also when the reader stops early
 
 
 def cohort_rows(
     session: Session, catalog: Catalog, cohort: Cohort, today: date
 ) -> list[LearnerRow]:
     """Return a row per member of the cohort (not those only invited), by name."""
-    members = members_of(session, cohort.id)
-    progress = progress_for_learners(session, catalog, [member.user_id for member in members])
-    own_dates = own_due_dates(session, [cohort.id])
-    return [
-        learner_row(
-            member,
-            progress[member.user_id],
-            own_dates.get((cohort.id, member.user_id), cohort.due_on),
-            today,
-        )
-        for member in members
-    ]
+    batches = cohort_row_batches(session, catalog, cohort, today, MatrixView())
+    return [row for batch in batches for row in batch]
+
+
+def headlines(
+    session: Session, catalog: Catalog, cohorts: list[Cohort], today: date
+) -> list[Headline]:
+    """Return each cohort's learners, completions and overdue learners, in one query for all."""
+    if not cohorts:
+        return []
+    ensure_outline(session, catalog)
+    learner = _learners(catalog, cohorts).c
+    conditions = Conditions.of(learner, today)
+    rows = session.connection().execute(
+        select(
+            learner.cohort_id,
+            func.count(),
+            _count(conditions.is_complete),
+            _count(conditions.is_overdue),
+        ).group_by(learner.cohort_id)
+    )
+    figures = {cohort_id: (count, done, overdue) for cohort_id, count, done, overdue in rows}
+    return [Headline(cohort, *figures.get(cohort.id, (0, 0, 0))) for cohort in cohorts]
 
 
 def learner_row(
@@ -243,43 +514,3 @@ def final_quiz(catalog: Catalog) -> OutlineItem | None:
     """Return the outline's last required quiz: the one whose score the summary reports."""
     quizzes = [item for item in catalog.items if item.kind == "quiz" and item.required]
     return quizzes[-1] if quizzes else None
-
-
-def summarise(rows: list[LearnerRow], catalog: Catalog) -> Summary:
-    """Return the cohort's headline figures from its rows."""
-    final = final_quiz(catalog)
-    final_scores = []
-    if final is not None:
-        best_scores = (row.items[final.index].best_score for row in rows)
-        final_scores = [score for score in best_scores if score is not None]
-    return Summary(
-        learners=len(rows),
-        completed=sum(row.is_complete for row in rows),
-        not_started=sum(not row.is_started for row in rows),
-        at_risk=sum(row.is_at_risk for row in rows),
-        overdue=sum(row.is_overdue for row in rows),
-        average_percent=round(mean(row.percent for row in rows)) if rows else None,
-        final_title=final.title if final else None,
-        final_average=mean(final_scores) if final_scores else None,
-        final_attempted=len(final_scores),
-    )
-
-
-def select_rows(rows: list[LearnerRow], show: str, sort: str, descending: bool) -> list[LearnerRow]:
-    """Return the rows to show, filtered by stage (or risk, or being overdue) and sorted."""
-    if show == "at-risk":
-        rows = [row for row in rows if row.is_at_risk]
-    elif show == "overdue":
-        rows = [row for row in rows if row.is_overdue]
-    elif show in SHOW and show != "all":
-        rows = [row for row in rows if row.stage == show]
-    by_name = sorted(rows, key=lambda row: (row.name.casefold(), row.user_id))
-    if sort == "progress":
-        return sorted(by_name, key=lambda row: row.percent, reverse=descending)
-    if sort == "activity":
-        # Never-active learners sort as the least recent, whichever the direction.
-        active = [row for row in by_name if row.last_activity_at is not None]
-        idle = [row for row in by_name if row.last_activity_at is None]
-        active.sort(key=lambda row: row.last_activity_at, reverse=descending)
-        return active + idle if descending else idle + active
-    return list(reversed(by_name)) if descending else by_name

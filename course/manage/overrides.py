@@ -17,6 +17,7 @@ from course.auth.models import User
 from course.content.model import Quiz
 from course.membership import Cohort, CohortMember, LearnerDueDate
 from course.progress.models import AttemptGrant
+from course.progress.summaries import record_item
 from course.site.formats import day as format_date
 
 HISTORY_LENGTH = 10  # the learner's page shows this many of the latest changes
@@ -37,6 +38,8 @@ def grant_attempt(
     )
     session.add(grant)
     session.flush()
+    # A grant can turn "out of attempts" back into "attempted", and ends that risk flag.
+    record_item(session, user_id, "quiz", quiz.slug)
     return grant
 
 

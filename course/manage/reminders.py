@@ -20,10 +20,9 @@ from course.content.model import Catalog
 from course.db import insert_for
 from course.mail.models import SentReminder
 from course.mail.outbox import link_to, queue_mails, render_mail
-from course.manage.matrix import LearnerRow, cohort_rows, days
+from course.manage.matrix import INACTIVE_AFTER_DAYS, LearnerRow, cohort_rows, days
 from course.membership import Cohort, CohortManager
 
-INACTIVE_DAYS = 14  # this long without activity (or since joining, when never active)
 DUE_SOON_DAYS = (3, 1)  # reminders this many days before the due date
 
 # kind -> how a mail names it, most pressing first
@@ -97,10 +96,10 @@ def _reminders_for(cohort: Cohort, row: LearnerRow, today: date) -> list[Reminde
         kind = due_kind(cohort.due_on, today)
         if kind is not None:
             found.append(reminder(kind, cohort.due_on, _due_reason(kind, cohort.due_on, today)))
-    # The inactivity the matrix flags: since the last activity, or since joining.
+    # The inactivity the matrix flags, by the same rule: since the last activity, or joining.
     since = (row.last_activity_at or row.joined_at).date()
     idle = (today - since).days
-    if idle >= INACTIVE_DAYS:
+    if idle >= INACTIVE_AFTER_DAYS:
         words = "no activity" if row.last_activity_at else "not started"
         found.append(reminder("inactive", since, f"{words} for {days(idle)}"))
     return found

@@ -6,12 +6,22 @@ see: its existence is private), acts, commits once and redirects.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 
 from course.auth.models import User
 from course.content import get_catalog
-from course.db import get_session, utcnow
+from course.db import get_session, new_session, utcnow
 from course.manage import charts, export
 from course.manage.cohorts import (
     create_cohort,
@@ -27,11 +37,11 @@ from course.manage.matrix import (
     SHOW,
     SORTS,
     MatrixView,
-    cohort_rows,
+    cohort_page,
+    cohort_report,
+    cohort_row_batches,
     headlines,
     mark_of,
-    select_rows,
-    summarise,
 )
 from course.manage.overrides import (
     OverrideError,
@@ -109,22 +119,26 @@ def cohort(cohort_id: int):
     catalog = get_catalog()
     session = get_session()
     today = utcnow().date()
-    rows = cohort_rows(session, catalog, cohort, today)
+    report = cohort_report(session, catalog, cohort, today)
     view = MatrixView.from_query(request.args)
-    shown = select_rows(rows, view.show, view.sort, view.descending)
-    paging = Paging.of(len(shown), view.page)
+    matched = report.counts[view.show]
+    paging = Paging.of(matched, view.page)
+    rows = cohort_page(
+        session, catalog, cohort, today, view, offset=paging.offset, size=paging.size
+    )
     first_day = cohort.starts_on or cohort.created_at.date()
+    learners = report.summary.learners
     return render_template(
         "manage/cohort.html",
         cohort=cohort,
         catalog=catalog,
         managers=managers_of(session, cohort.id),
-        summary=summarise(rows, catalog),
-        distribution=charts.progress_distribution(rows),
-        completions=charts.completions_over_time(rows, first_day, today),
-        rows=shown[paging.offset : paging.offset + paging.size],
-        matched=len(shown),
-        counts={key: len(select_rows(rows, key, "name", False)) for key in SHOW},
+        summary=report.summary,
+        distribution=charts.progress_distribution(report.buckets),
+        completions=charts.completions_over_time(report.completions, learners, first_day, today),
+        rows=rows,
+        matched=matched,
+        counts=report.counts,
         view=view,
         page=paging.page,
         pages=paging.pages,
@@ -289,11 +303,18 @@ def export_csv(cohort_id: int):
     catalog = get_catalog()
     today = utcnow().date()
     view = MatrixView.from_query(request.args)
-    rows = cohort_rows(get_session(), catalog, cohort, today)
-    rows = select_rows(rows, view.show, view.sort, view.descending)
     name = export.filename(cohort.name, today, None if view.show == "all" else view.show)
+    app = current_app._get_current_object()
+
+    def lines():
+        # Streamed a batch of learners at a time, so memory stays flat however large the
+        # cohort; on a session of its own, as the request's ends before the stream does.
+        with app.app_context(), new_session() as session:
+            batches = cohort_row_batches(session, catalog, cohort, today, view)
+            yield from export.cohort_csv(batches, catalog)
+
     return Response(
-        export.cohort_csv(rows, catalog),
+        lines(),
         mimetype="text/csv",
         headers={
             "Content-Disposition": f'attachment; filename="{name}"',

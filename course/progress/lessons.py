@@ -11,6 +11,7 @@ from course.db import insert_for
 from course.progress.completions import Completion, tell_completed
 from course.progress.models import LessonProgress
 from course.progress.records import Verb, record_event
+from course.progress.summaries import record_item
 
 # Reopening a lesson within this interval is not written again: the outline
 # shows activity by the day, and a page view should rarely cost a write.
@@ -37,6 +38,7 @@ def record_lesson_opened(session: Session, user_id: int, slug: str, now: datetim
         set_={"last_opened_at": now},
     ).returning(table.c.first_opened_at)
     first_opened_at = session.execute(statement).scalar_one()
+    record_item(session, user_id, "lesson", slug)
     if first_opened_at == now:
         record_event(session, user_id=user_id, verb=Verb.OPENED, kind="lesson", slug=slug, at=now)
 
@@ -58,7 +60,9 @@ def complete_lesson(session: Session, user_id: int, slug: str, now: datetime) ->
             "last_opened_at": now,
         },
     ).returning(table.c.completed_at)
-    if session.execute(statement).scalar_one() == now:
+    completed_at = session.execute(statement).scalar_one()
+    record_item(session, user_id, "lesson", slug)
+    if completed_at == now:
         record_event(
             session,
             user_id=user_id,

@@ -282,3 +282,64 @@ class XapiDelivery(Model):
     )
     claimed_at: Mapped[datetime] = mapped_column(UTCDateTime())
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class SummaryOutlineItem(Model):
+    """The outline the summaries were computed for: each item, whether required, its limit.
+
+    The summaries below are written in SQL, by any process, from this table rather
+    than from the catalog in memory; when the catalog's outline differs, the table is
+    rewritten and every summary recomputed (``course.progress.summaries``).
+    """
+
+    __tablename__ = "summary_outline_item"
+
+    item_kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    item_slug: Mapped[str] = mapped_column(String(100), primary_key=True)
+    position: Mapped[int]
+    is_required: Mapped[bool]
+    max_attempts: Mapped[int | None]  # a quiz's own limit, before grants
+
+
+class ItemSummary(Model):
+    """Where one learner stands on one item, written with every fact about it.
+
+    Never edited by itself: the services that record learning recompute it from
+    the facts in the same transaction, so it cannot disagree with them.
+    """
+
+    __tablename__ = "item_summary"
+    __table_args__ = (Index(None, "item_kind", "item_slug", "user_id"),)
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    item_kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    item_slug: Mapped[str] = mapped_column(String(100), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16))  # a ``Status`` value
+    attempts: Mapped[int]  # lesson rows, quiz attempts or scenario runs
+    granted: Mapped[int]  # extra quiz attempts managers gave
+    best_score: Mapped[float | None]
+    last_activity_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    unfinished: Mapped[int]  # scenario runs not yet ended
+    ending_title: Mapped[str | None] = mapped_column(String(200))
+
+
+class LearnerSummary(Model):
+    """One learner's figures for the course, and the inputs of each at-risk flag.
+
+    Recomputed from the learner's ``ItemSummary`` rows whenever one of them is.
+    A learner with no row has done nothing.
+    """
+
+    __tablename__ = "learner_summary"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    required_done: Mapped[int]
+    percent: Mapped[int] = mapped_column(index=True)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    last_activity_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    out_of_attempts: Mapped[int]  # required quizzes with no attempt left and no pass

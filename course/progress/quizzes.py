@@ -13,6 +13,7 @@ from course.content.model import Quiz
 from course.progress.completions import Completion, tell_completed
 from course.progress.models import AttemptGrant, QuizAnswer, QuizAttempt
 from course.progress.records import Verb, record_event
+from course.progress.summaries import record_item
 
 
 class AttemptRefused(Exception):
@@ -103,6 +104,7 @@ def submit_attempt(
     attempt.is_passed = is_passing(attempt.score, quiz.pass_mark)
     session.add(attempt)
     session.flush()
+    record_item(session, user_id, "quiz", quiz.slug)
     for verb in (Verb.ATTEMPTED, Verb.PASSED if attempt.is_passed else Verb.FAILED):
         record_event(
             session,

@@ -17,6 +17,7 @@ from course.progress.completions import Completion, tell_completed
 from course.progress.models import ScenarioChoice, ScenarioRun
 from course.progress.quizzes import is_passing
 from course.progress.records import Verb, record_event
+from course.progress.summaries import record_item
 
 
 class StaleChoice(Exception):
@@ -77,6 +78,7 @@ def start_run(
     )
     session.add(run)
     session.flush()
+    record_item(session, user_id, "scenario", scenario.slug)
     return run
 
 
@@ -137,6 +139,7 @@ def choose(
     else:
         _finish(session, run, scenario, ending, now)
     session.flush()
+    record_item(session, run.user_id, "scenario", scenario.slug)
     return made
 
 
