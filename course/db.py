@@ -133,6 +133,11 @@ def init_app(app: Flask) -> None:
     app.teardown_appcontext(_close_session)
 
 
+def database_engine() -> Engine:
+    """Return the current app's engine."""
+    return current_app.extensions["course_db"]["engine"]
+
+
 def get_session() -> Session:
     """Return this request's session, opening it on first use.
 

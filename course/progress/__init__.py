@@ -4,7 +4,7 @@ from flask import Flask
 from sqlalchemy.exc import SQLAlchemyError
 
 from course.content import get_catalog
-from course.db import new_session
+from course.db import database_engine, new_session
 from course.progress.forward_cli import xapi_cli
 from course.progress.status import badge_of
 from course.progress.summaries import ensure_outline, outline_is_checked
@@ -23,16 +23,17 @@ def init_app(app: Flask) -> None:
 def summaries_follow_outline() -> None:
     """Recompute the summaries, before any page reads them, when the outline has changed.
 
-    Once per catalog and process: afterwards this costs a dictionary lookup.
+    Once per catalog and process: afterwards this costs a dictionary lookup, and
+    no session is opened for it.
     """
     try:
         catalog = get_catalog()
     except Exception:  # content that does not load has its own error page
         return
+    if outline_is_checked(database_engine().pool, catalog):
+        return
     session = new_session(write=True)
     try:
-        if outline_is_checked(session, catalog):
-            return
         ensure_outline(session, catalog)
         session.commit()
         ensure_outline(session, catalog, remember=True)

@@ -140,6 +140,11 @@ def choose(
         _finish(session, run, scenario, ending, now)
     session.flush()
     record_item(session, run.user_id, "scenario", scenario.slug)
+    if ending is not None:
+        # Told after the summary holds the ending: listeners read the learner's progress.
+        tell_completed(
+            session, Completion(user_id=run.user_id, kind="scenario", slug=scenario.slug, at=now)
+        )
     return made
 
 
@@ -193,7 +198,4 @@ def _finish(session: Session, run: ScenarioRun, scenario: Scenario, ending, now)
         is_success=run.is_passed,
         is_completion=True,
         at=now,
-    )
-    tell_completed(
-        session, Completion(user_id=run.user_id, kind="scenario", slug=scenario.slug, at=now)
     )

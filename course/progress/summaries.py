@@ -261,33 +261,34 @@ def summarise_everyone(session: Session, catalog: Catalog) -> None:
         rebuild_summaries(connection)
 
 
-# The outline each database was last seen to hold, so that a process checks it once per
-# catalog rather than on every page. Keyed by the connection pool, which the reading and
-# the writing engine of one database share.
-_checked: weakref.WeakKeyDictionary[Pool, frozenset] = weakref.WeakKeyDictionary()
+# The catalog whose outline each database was last seen to hold, so that a process
+# checks the stored outline once per catalog (it is immutable: a reload makes a new
+# one) rather than on every page. Keyed by the connection pool, which the reading
+# and the writing engine of one database share.
+_checked: weakref.WeakKeyDictionary[Pool, Catalog] = weakref.WeakKeyDictionary()
 
 
 def ensure_outline(session: Session, catalog: Catalog, *, remember: bool = False) -> bool:
     """Bring the summaries in line with the catalog's outline; tell whether they had to change.
 
-    ``remember`` once the caller commits: later calls for this outline then cost nothing.
+    ``remember`` once the caller commits: later calls for this catalog then cost nothing.
     """
     pool = session.get_bind().pool
-    wanted = frozenset(outline_rows(catalog))
-    if _checked.get(pool) == wanted:
+    if outline_is_checked(pool, catalog):
         return False
+    wanted = outline_rows(catalog)
     connection = session.connection()
     changed = stored_outline(connection) != wanted
     if changed:
-        replace_outline(connection, set(wanted))
+        replace_outline(connection, wanted)
     if remember:
-        _checked[pool] = wanted
+        _checked[pool] = catalog
     return changed
 
 
-def outline_is_checked(session: Session, catalog: Catalog) -> bool:
-    """Tell whether this process has seen the database hold the catalog's outline."""
-    return _checked.get(session.get_bind().pool) == frozenset(outline_rows(catalog))
+def outline_is_checked(pool: Pool, catalog: Catalog) -> bool:
+    """Tell whether this process saw the database behind ``pool`` hold the catalog's outline."""
+    return _checked.get(pool) is catalog
 
 
 @dataclass(frozen=True)
