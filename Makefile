@@ -29,8 +29,9 @@ run: $(STAMP_RUN)
 	@echo
 	COURSE_CONTENT_RELOAD=1 $(BIN)/course run --host 127.0.0.1 --port $(PORT)
 
+# One worker per CPU (pytest-xdist); PYTEST_ARGS="-n 0" runs in one process.
 test: $(STAMP_TEST)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
 bench: $(STAMP_TEST)
 	$(BIN)/python -m bench

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from course import create_app
 from course.auth.accounts import begin_session
@@ -37,7 +38,48 @@ TESTS = Path(__file__).parent
 FIXTURE_COURSE = TESTS / "data" / "course"
 PASSWORD = "correct horse battery staple"
 IN_CI = os.environ.get("CI", "").lower() == "true"
-POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
+# Under pytest-xdist (`make test` runs a worker per CPU) each worker has a PostgreSQL
+# database and a Redis database of its own, named after it, so that workers never
+# truncate or flush each other's data.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")  # "gw0", "gw1", ...
+SHARED_POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
+
+
+def _worker_postgres_url(url: str) -> str:
+    if not url or not WORKER:
+        return url
+    base, name = url.rsplit("/", 1)
+    return f"{base}/{name}_{WORKER}"
+
+
+def _worker_redis_url(url: str) -> str:
+    if not WORKER:
+        return url
+    base, number = url.rsplit("/", 1)
+    return f"{base}/{int(number) - int(WORKER.removeprefix('gw'))}"
+
+
+POSTGRES_URL = _worker_postgres_url(SHARED_POSTGRES_URL)
+REDIS_URL = _worker_redis_url(os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15"))
+
+
+def pytest_configure(config):
+    """Make this worker's PostgreSQL database, once, when the tests have a server."""
+    if POSTGRES_URL == SHARED_POSTGRES_URL:
+        return
+    name = POSTGRES_URL.rsplit("/", 1)[1].split("?")[0]
+    admin = make_engine(SHARED_POSTGRES_URL).execution_options(isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            exists = connection.execute(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+            ).first()
+            if not exists:
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except OperationalError:  # no server here: the tests that need one skip (or fail in CI)
+        return
+    finally:
+        admin.dispose()
 
 
 def scratch_postgres_url(purpose: str) -> str:

@@ -21,9 +21,8 @@ import pytest
 from sqlalchemy import text
 
 from course.db import make_engine
-from tests.conftest import FIXTURE_COURSE, POSTGRES_URL, require, scratch_postgres_url
+from tests.conftest import FIXTURE_COURSE, POSTGRES_URL, REDIS_URL, require, scratch_postgres_url
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 VENV_BIN = Path(sys.executable).parent
 PASSWORD = "a sturdy passphrase 9"
 

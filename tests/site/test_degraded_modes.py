@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import re
 import socket
 import threading
@@ -11,11 +10,10 @@ import time
 
 import pytest
 
-from tests.conftest import PASSWORD, post_form, require
+from tests.conftest import PASSWORD, REDIS_URL, post_form, require
 
 # A closed port on this machine: connecting is refused at once.
 DOWN_REDIS_URL = "redis://127.0.0.1:1/0"
-REAL_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 UNAVAILABLE = "try again in a minute"
 
 # Run once, on SQLite, rather than once per backend: these apps' database is either
@@ -76,14 +74,14 @@ def test_healthz_names_the_limits_store_when_redis_is_down(make_app):
 def test_healthz_stays_ok_with_a_real_redis(make_app):
     import redis
 
-    client = redis.Redis.from_url(REAL_REDIS_URL)
+    client = redis.Redis.from_url(REDIS_URL)
     try:
         client.ping()
     except redis.exceptions.ConnectionError:
-        require(False, f"Redis is not answering at {REAL_REDIS_URL}")
+        require(False, f"Redis is not answering at {REDIS_URL}")
     finally:
         client.close()
-    app = make_app(REDIS_URL=REAL_REDIS_URL, RATELIMIT_ENABLED=True)
+    app = make_app(REDIS_URL=REDIS_URL, RATELIMIT_ENABLED=True)
     response = app.test_client().get("/healthz")
     assert response.status_code == 200
     assert response.text.strip() == "ok"
