@@ -17,8 +17,6 @@ import re
 import secrets
 import statistics
 import time
-from collections.abc import Callable
-from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,7 +36,7 @@ from sqlalchemy import (
 )
 
 from bench.client import read_form
-from bench.databases import migrate, postgres_database, sqlite_url
+from bench.databases import each_database, migrate
 from bench.processes import REPOSITORY, course_environment, run_course
 from bench.report import Figure, Target, say
 
@@ -63,10 +61,7 @@ class Timing:
 
 def run(workspace: Path) -> list[Figure]:
     """Time the page at each size, and the largest CSV, on each database."""
-    backends: dict[str, Callable[[], AbstractContextManager[str]]] = {
-        "SQLite": lambda: nullcontext(sqlite_url(workspace, "cohorts")),
-        "PostgreSQL": lambda: postgres_database("course_bench_cohorts"),
-    }
+    backends = each_database(workspace, "cohorts")
     figures = []
     for backend, database in backends.items():
         try:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 
 from sqlalchemy import create_engine, make_url, text
@@ -52,6 +52,17 @@ def postgres_database(name: str) -> Iterator[str]:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def each_database(
+    workspace: Path, name: str
+) -> dict[str, Callable[[], AbstractContextManager[str]]]:
+    """The databases a benchmark runs on, by their names in the report: each, entered,
+    gives the URL of a fresh database called ``name`` (dropped afterwards on PostgreSQL)."""
+    return {
+        "SQLite": lambda: nullcontext(sqlite_url(workspace, name)),
+        "PostgreSQL": lambda: postgres_database(f"course_bench_{name.replace('-', '_')}"),
+    }
 
 
 def migrate(database_url: str, code: Path | None = None) -> None:

@@ -11,11 +11,9 @@ from __future__ import annotations
 import os
 import secrets
 import time
-from collections.abc import Callable
-from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
-from bench.databases import migrate, postgres_database, sqlite_url
+from bench.databases import each_database, migrate
 from bench.processes import REPOSITORY, course_environment, run_course
 from bench.report import Figure, Target, say
 
@@ -26,10 +24,7 @@ MAX_S = 120.0
 
 def run(workspace: Path) -> list[Figure]:
     """Time the demo on each database."""
-    backends: dict[str, Callable[[], AbstractContextManager[str]]] = {
-        "SQLite": lambda: nullcontext(sqlite_url(workspace, "demo-scale")),
-        "PostgreSQL": lambda: postgres_database("course_bench_demo"),
-    }
+    backends = each_database(workspace, "demo-scale")
     figures = []
     for backend, database in backends.items():
         name = f"{backend}: course demo --learners {LEARNERS:,}"

@@ -15,15 +15,13 @@ import math
 import random
 import statistics
 import time
-from collections.abc import Callable
-from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import func, insert, literal, select, text
 from sqlalchemy.orm import Session
 
-from bench.databases import migrate, postgres_database, sqlite_url
+from bench.databases import each_database, migrate
 from bench.processes import REPOSITORY
 from bench.report import Figure, Target, say
 
@@ -38,10 +36,7 @@ BATCH = 20_000  # rows per INSERT statement's parameter list
 
 def run(workspace: Path) -> list[Figure]:
     """Fill each database with the attempts, then time the analysis on it."""
-    backends: dict[str, Callable[[], AbstractContextManager[str]]] = {
-        "SQLite": lambda: nullcontext(sqlite_url(workspace, "analysis")),
-        "PostgreSQL": lambda: postgres_database("course_bench_analysis"),
-    }
+    backends = each_database(workspace, "analysis")
     figures = []
     for backend, database in backends.items():
         name = f"{backend}: {ATTEMPTS:,} attempts"

@@ -20,15 +20,13 @@ import statistics
 import subprocess
 import threading
 import time
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
 from bench.client import Browser, read_form
-from bench.databases import add_learners, migrate, postgres_database, sqlite_url
+from bench.databases import add_learners, each_database, migrate
 from bench.processes import REPOSITORY, Gunicorn, course_environment
 from bench.report import Figure, Target, say
 
@@ -62,12 +60,7 @@ def run(workspace: Path, servers: list[Gunicorn]) -> list[Figure]:
             for turn in range(TURNS):
                 for label, code in (("this checkout", REPOSITORY), (BASELINE, baseline)):
                     name = f"quiz-{turn}-{'new' if code == REPOSITORY else 'old'}"
-                    database = (
-                        nullcontext(sqlite_url(workspace, name))
-                        if backend == "SQLite"
-                        else postgres_database(f"course_bench_{name.replace('-', '_')}")
-                    )
-                    with database as database_url:
+                    with each_database(workspace, name)[backend]() as database_url:
                         submitted, seconds, found = submit_for_a_while(
                             database_url, content, servers, f"{label} on {backend}", code=code
                         )
@@ -122,10 +115,7 @@ def run(workspace: Path, servers: list[Gunicorn]) -> list[Figure]:
 def run_alone(workspace: Path, servers: list[Gunicorn]) -> list[Figure]:
     """Submit for DURATION_S on each database and report the rate and the errors."""
     content = unlimited_quiz_course(workspace / "quiz-course")
-    backends: dict[str, Callable[[], AbstractContextManager[str]]] = {
-        "SQLite": lambda: nullcontext(sqlite_url(workspace, "quiz")),
-        "PostgreSQL": lambda: postgres_database("course_bench"),
-    }
+    backends = each_database(workspace, "quiz")
     figures = []
     for backend, database in backends.items():
         try:
