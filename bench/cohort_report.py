@@ -244,6 +244,12 @@ def copy_cohort(database_url: str, source_id: int, copies: range) -> int:
                 "learner_summary",
             ):
                 clone(tables[name], shifted, tables[name].c.user_id.in_(learners))
+            summaries = tables["member_summary"]
+            clone(
+                summaries,
+                {**shifted, "cohort_id": lambda _column: literal(cohort_id)},
+                summaries.c.cohort_id == source_id,
+            )
             copy.drop(connection)
             if connection.dialect.name == "postgresql":
                 connection.execute(

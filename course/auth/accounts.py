@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from flask import Flask, current_app
 from flask_login import UserMixin
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
@@ -44,6 +46,28 @@ def create_user(
     session.add(user)
     session.flush()
     return user
+
+
+RENAME_LISTENERS = "course.auth.rename_listeners"
+
+
+def listen_for_renames(app: Flask, listener: Callable[[Session, int], None]) -> None:
+    """Have ``listener(session, user_id)`` called, in the same transaction, after a rename.
+
+    Features that keep a copy of a name (the cohort reports sort by it) listen here,
+    since auth imports none of them.
+    """
+    app.extensions.setdefault(RENAME_LISTENERS, []).append(listener)
+
+
+def rename(session: Session, user: User, name: str) -> None:
+    """Give the account a new name, and tell the features that keep a copy of it."""
+    if name == user.name:
+        return
+    user.name = name
+    session.flush()
+    for listener in current_app.extensions.get(RENAME_LISTENERS, ()):
+        listener(session, user.id)
 
 
 def authenticate(session: Session, email: str, password: str) -> User | None:

@@ -138,7 +138,7 @@ def account():
     if request.method == "POST":
         action = request.form.get("action")
         if action == "name" and name_form.validate_on_submit():
-            user.name = name_form.name.data.strip()
+            accounts.rename(db, user, name_form.name.data.strip())
             db.commit()
             flash("Your name is saved.", "success")
             return redirect(url_for("auth.account"))

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 
-from course.auth.accounts import create_user, find_user_by_email
+from course.auth.accounts import create_user, find_user_by_email, rename
 from course.auth.models import Role, User
 from course.lti.models import LtiAccount, LtiContext, LtiLineItem, LtiPlatform
 from course.manage.cohorts import create_cohort, join_cohort
@@ -111,7 +111,7 @@ def linked_account(
     if link is not None:
         user = db.get(User, link.user_id)
         if name and name != "LMS learner":
-            user.name = name
+            rename(db, user, name)
     else:
         if not email or "@" not in email or find_user_by_email(db, email) is not None:
             digest = hashlib.sha256(f"{issuer}\n{subject}".encode()).hexdigest()[:20]

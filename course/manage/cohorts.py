@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import Select, case, delete, exists, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from course.auth.accounts import find_user_by_email
 from course.auth.models import User
 from course.db import insert_for
 from course.manage.paging import Paging
 from course.membership import JOINED, Cohort, CohortManager, CohortMember
+from course.progress.summaries import refresh_members
 
 INVITE_CODE_BYTES = 16
 # What token_urlsafe makes; anything else is refused before it reaches the database.
@@ -68,7 +69,10 @@ def update_cohort(
     """Rename the cohort and change its dates."""
     cohort.name = name.strip()
     cohort.starts_on = starts_on
-    cohort.due_on = due_on
+    if due_on != cohort.due_on:
+        cohort.due_on = due_on
+        # Every member without a date of their own now has this one.
+        refresh_members(object_session(cohort), cohort_id=cohort.id)
 
 
 def renew_invite_code(cohort: Cohort) -> str:
@@ -188,6 +192,7 @@ def join_cohort(session: Session, *, cohort_id: int, user_ids: list[int], now: d
             for uid in user_ids
         ],
     )
+    refresh_members(session, cohort_id=cohort_id, user_ids=user_ids)
 
 
 def invite_to_cohort(
@@ -261,7 +266,10 @@ def accept_invitation(session: Session, *, cohort_id: int, user_id: int, now: da
         )
         .values(joined_at=now)
     )
-    return result.rowcount == 1
+    if result.rowcount != 1:
+        return False
+    refresh_members(session, cohort_id=cohort_id, user_ids=[user_id])
+    return True
 
 
 def decline_invitation(session: Session, *, cohort_id: int, user_id: int) -> bool:
@@ -285,6 +293,7 @@ def remove_member(session: Session, *, cohort_id: int, user_id: int) -> bool:
             CohortMember.cohort_id == cohort_id, CohortMember.user_id == user_id
         )
     )
+    refresh_members(session, cohort_id=cohort_id, user_ids=[user_id])
     return result.rowcount > 0
 
 

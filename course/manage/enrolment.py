@@ -20,6 +20,7 @@ from course.auth.password_links import issue_password_tokens
 from course.manage.cohorts import invite_to_cohort
 from course.manage.roster import Person
 from course.membership import CohortMember
+from course.progress.summaries import refresh_members
 
 
 @dataclass
@@ -79,6 +80,7 @@ def enrol_people(
         )
         for user in new_users
     )
+    refresh_members(session, cohort_id=cohort_id, user_ids=[user.id for user in new_users])
     tokens = issue_password_tokens(
         session, [user.id for user in new_users], now, issued_by=invited_by
     )

@@ -53,7 +53,8 @@ def record(row: LearnerRow) -> list[str]:
         row.last_activity_at.date().isoformat() if row.last_activity_at else "",
     ]
     for state in row.items:
-        fields += [status_text(state), score_text(state)]
+        fields.append(status_text(state))
+        fields.append(score_text(state))
     return fields
 
 

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import (
     ColumnElement,
-    Date,
+    Integer,
     Select,
     and_,
-    case,
     false,
     func,
     literal,
@@ -30,11 +29,11 @@ from sqlalchemy.orm import Session
 
 from course.auth.models import User
 from course.content.model import Catalog, OutlineItem
-from course.db import UTCDateTime
-from course.manage.cohorts import JOINED, Member
+from course.manage.cohorts import Member
 from course.manage.paging import requested_page
-from course.membership import Cohort, CohortMember, LearnerDueDate
-from course.progress.models import ItemSummary, LearnerSummary
+from course.membership import Cohort
+from course.progress.days import date_of, day_of
+from course.progress.models import MemberSummary
 from course.progress.state import LearnerProgress, progress_for_learners
 from course.progress.status import ItemState
 from course.progress.summaries import ensure_outline
@@ -165,79 +164,22 @@ class Headline:
         return self.completed / self.learners if self.learners else None
 
 
-def _latest_due_dates(cohort_ids) -> Select:
-    """SELECT each learner's own due date per cohort: the latest a manager set."""
-    rank = (
-        func.row_number()
-        .over(
-            partition_by=(LearnerDueDate.cohort_id, LearnerDueDate.user_id),
-            order_by=(LearnerDueDate.set_at.desc(), LearnerDueDate.id.desc()),
-        )
-        .label("rank")
-    )
-    ranked = (
-        select(LearnerDueDate.cohort_id, LearnerDueDate.user_id, LearnerDueDate.due_on, rank)
-        .where(LearnerDueDate.cohort_id.in_(cohort_ids))
-        .subquery("ranked_due_date")
-    )
-    return (
-        select(ranked.c.cohort_id, ranked.c.user_id, ranked.c.due_on)
-        .where(ranked.c.rank == 1)
-        .subquery("own_due_date")
-    )
+MEMBER = MemberSummary.__table__.c
 
 
-def _no_summary_percent(catalog: Catalog) -> int:
-    # A learner without a summary row has done nothing: complete only if nothing is required.
-    return 0 if catalog.required_items else 100
-
-
-def _learners(catalog: Catalog, cohorts: list[Cohort], *, with_names: bool = False):
-    """Return a subquery of the cohorts' members with their course summaries and due dates.
-
-    ``with_names``: their names and emails too, for rows to show (counts need none).
-    """
-    own = _latest_due_dates([cohort.id for cohort in cohorts])
+def _of_cohorts(cohorts: list[Cohort]) -> ColumnElement[bool]:
     if len(cohorts) == 1:
-        cohort_due_on = literal(cohorts[0].due_on, Date)
-    else:
-        cohort_due_on = case(
-            *(
-                (CohortMember.cohort_id == cohort.id, literal(cohort.due_on, Date))
-                for cohort in cohorts
-            ),
-            else_=literal(None, Date),
-        )
-    summary = LearnerSummary
-    names = (User.name.label("name"), User.email.label("email")) if with_names else ()
-    query = (
-        select(
-            CohortMember.cohort_id.label("cohort_id"),
-            CohortMember.user_id.label("user_id"),
-            *names,
-            CohortMember.joined_at.label("joined_at"),
-            func.coalesce(summary.percent, _no_summary_percent(catalog)).label("percent"),
-            summary.last_activity_at.label("last_activity_at"),
-            func.coalesce(summary.out_of_attempts, 0).label("out_of_attempts"),
-            summary.completed_at.label("completed_at"),
-            func.coalesce(own.c.due_on, cohort_due_on).label("due_on"),
-        )
-        .select_from(CohortMember)
-        .outerjoin(summary, summary.user_id == CohortMember.user_id)
-        .outerjoin(
-            own,
-            and_(own.c.cohort_id == CohortMember.cohort_id, own.c.user_id == CohortMember.user_id),
-        )
-        .where(CohortMember.cohort_id.in_([cohort.id for cohort in cohorts]), JOINED)
-    )
-    if with_names:
-        query = query.join(User, User.id == CohortMember.user_id)
-    return query.subquery("learner")
+        return MEMBER.cohort_id == cohorts[0].id
+    return MEMBER.cohort_id.in_([cohort.id for cohort in cohorts])
 
 
 @dataclass(frozen=True)
 class Conditions:
-    """The matrix's filters as SQL over ``_learners``' columns; the same rules as ``risk_flags``."""
+    """The matrix's filters as SQL over member summaries; the same rules as ``risk_flags``.
+
+    Every date rule is integer arithmetic on day numbers, so a cohort's counts cost
+    a few comparisons per learner.
+    """
 
     is_complete: ColumnElement[bool]
     is_started: ColumnElement[bool]
@@ -245,30 +187,25 @@ class Conditions:
     is_at_risk: ColumnElement[bool]
 
     @classmethod
-    def of(cls, learner, today: date) -> Conditions:
-        is_complete = learner.percent == 100
-        # Idle for INACTIVE_AFTER_DAYS whole days, counted by date as risk_flags counts them.
-        cutoff = datetime.combine(today - timedelta(days=INACTIVE_AFTER_DAYS - 1), time.min, UTC)
-        since = func.coalesce(learner.last_activity_at, learner.joined_at)
-        is_inactive = since < literal(cutoff, UTCDateTime())
-        # Behind an even pace through the final week: percent < 100 * (1 - left / 7).
-        is_behind = or_(
-            *(
-                and_(
-                    learner.due_on == today + timedelta(days=left),
-                    learner.percent * DUE_SOON_DAYS < 100 * (DUE_SOON_DAYS - left),
-                )
-                for left in range(DUE_SOON_DAYS + 1)
-            )
+    def of(cls, today: date) -> Conditions:
+        today_day = literal(day_of(today), Integer)
+        is_complete = MEMBER.percent == 100
+        # Idle for INACTIVE_AFTER_DAYS whole days since the last activity (or joining).
+        is_inactive = MEMBER.active_day + INACTIVE_AFTER_DAYS <= today_day
+        is_past_due = MEMBER.due_day < today_day
+        # Behind an even pace through the final week, `left` days before the due date:
+        # percent < 100 * (1 - left / 7), that is 7 * percent + 100 * left < 700.
+        is_behind = (
+            DUE_SOON_DAYS * MEMBER.percent + 100 * (MEMBER.due_day - today_day)
+            < 100 * DUE_SOON_DAYS
         )
-        is_past_due = learner.due_on < today
         return cls(
             is_complete=is_complete,
-            is_started=learner.last_activity_at.is_not(None),
+            is_started=MEMBER.last_activity_at.is_not(None),
             is_overdue=and_(~is_complete, is_past_due),
             is_at_risk=and_(
                 ~is_complete,
-                or_(is_inactive, learner.out_of_attempts > 0, is_past_due, is_behind),
+                or_(is_inactive, MEMBER.out_of_attempts > 0, is_past_due, is_behind),
             ),
         )
 
@@ -284,22 +221,24 @@ class Conditions:
         }.get(show, false())
 
 
-def _order(learner, sort: str, descending: bool) -> list:
-    """Return ORDER BY terms: by name (case-insensitive) within every other order."""
-    by_name = [func.lower(learner.name), learner.user_id]
+def _order(sort: str, descending: bool) -> list:
+    """Return ORDER BY terms: by name (case-insensitive, A to Z) within every other order.
+
+    Each order leads with a column one of the member summaries' indexes starts
+    with (after the cohort), so a page of the matrix does not sort the cohort.
+    """
+    by_name = [MEMBER.sort_name, MEMBER.user_id]
     if sort == "progress":
-        return [learner.percent.desc() if descending else learner.percent, *by_name]
+        return [MEMBER.percent.desc() if descending else MEMBER.percent, *by_name]
     if sort == "activity":
         # Never-active learners sort as the least recent, whichever the direction.
-        never = case((learner.last_activity_at.is_(None), 1), else_=0)
-        if descending:
-            return [never, learner.last_activity_at.desc(), *by_name]
-        return [never.desc(), learner.last_activity_at, *by_name]
+        activity = MEMBER.last_activity_at
+        return [activity.desc().nulls_last() if descending else activity.nulls_first(), *by_name]
     return [term.desc() for term in by_name] if descending else by_name
 
 
 def _count(condition: ColumnElement[bool]):
-    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+    return func.count().filter(condition)
 
 
 @dataclass(frozen=True)
@@ -315,28 +254,16 @@ class CohortReport:
 def cohort_report(session: Session, catalog: Catalog, cohort: Cohort, today: date) -> CohortReport:
     """Return the cohort's headline figures, filter counts and chart data."""
     ensure_outline(session, catalog)
-    learners_table = _learners(catalog, [cohort])
-    learner = learners_table.c
-    conditions = Conditions.of(learner, today)
+    conditions = Conditions.of(today)
     final = final_quiz(catalog)
-    final_score = ItemSummary.best_score if final is not None else literal(None)
     query = select(
         func.count(),
-        func.coalesce(func.sum(learner.percent), 0),
-        func.count(final_score),
-        func.sum(final_score),
+        func.coalesce(func.sum(MEMBER.percent), 0),
+        func.count(MEMBER.final_score),
+        func.sum(MEMBER.final_score),
         *(_count(conditions.shown(key)) for key in SHOW),
-        *(_count(learner.percent.between(low, high)) for low, high in PROGRESS_BUCKETS),
-    ).select_from(learners_table)
-    if final is not None:
-        query = query.outerjoin(
-            ItemSummary,
-            and_(
-                ItemSummary.user_id == learner.user_id,
-                ItemSummary.item_kind == final.kind,
-                ItemSummary.item_slug == final.slug,
-            ),
-        )
+        *(_count(MEMBER.percent.between(low, high)) for low, high in PROGRESS_BUCKETS),
+    ).where(_of_cohorts([cohort]))
     row = tuple(session.connection().execute(query).one())
     learners, percent_sum, final_attempted, final_sum = row[:4]
     counts = dict(zip(SHOW, row[4 : 4 + len(SHOW)], strict=True))
@@ -352,47 +279,42 @@ def cohort_report(session: Session, catalog: Catalog, cohort: Cohort, today: dat
         final_average=final_sum / final_attempted if final_attempted else None,
         final_attempted=final_attempted,
     )
-    return CohortReport(summary, counts, buckets, _completions(session, learner))
+    return CohortReport(summary, counts, buckets, _completions(session, cohort))
 
 
-def _completions(session: Session, learner) -> dict[date, int]:
-    if session.get_bind().dialect.name == "postgresql":
-        day = func.date(func.timezone("UTC", learner.completed_at))
-    else:
-        day = func.date(learner.completed_at)  # stored in UTC, as text
+def _completions(session: Session, cohort: Cohort) -> dict[date, int]:
     rows = session.connection().execute(
-        select(day, func.count()).where(learner.completed_at.is_not(None)).group_by(day)
+        select(MEMBER.completed_day, func.count())
+        .where(_of_cohorts([cohort]), MEMBER.completed_day.is_not(None))
+        .group_by(MEMBER.completed_day)
     )
-    return {date.fromisoformat(str(day)): count for day, count in rows}
+    return {date_of(day): count for day, count in rows}
 
 
-def _rows_query(catalog: Catalog, cohort: Cohort, today: date, view: MatrixView) -> Select:
-    learner = _learners(catalog, [cohort], with_names=True).c
+USER = User.__table__.c
+
+
+def _rows_query(cohort: Cohort, today: date, view: MatrixView) -> Select:
     return (
-        select(
-            learner.user_id,
-            learner.name,
-            learner.email,
-            learner.joined_at,
-            learner.due_on,
-        )
-        .where(Conditions.of(learner, today).shown(view.show))
-        .order_by(*_order(learner, view.sort, view.descending))
+        select(MEMBER.user_id, USER.name, USER.email, MEMBER.joined_at, MEMBER.due_day)
+        .join_from(MemberSummary.__table__, User.__table__, USER.id == MEMBER.user_id)
+        .where(_of_cohorts([cohort]), Conditions.of(today).shown(view.show))
+        .order_by(*_order(view.sort, view.descending))
     )
 
 
 def _learner_rows(session: Session, catalog: Catalog, members, today: date) -> list[LearnerRow]:
-    """Build the rows of these members (user id, name, email, joined, due date), in order."""
+    """Build the rows of these members (user id, name, email, joined, due day), in order."""
     members = list(members)
     progress = progress_for_learners(session, catalog, [member[0] for member in members])
     return [
         learner_row(
             Member(user_id, name, email, joined_at, True, None, False),
             progress[user_id],
-            due_on,
+            None if due_day is None else date_of(due_day),
             today,
         )
-        for user_id, name, email, joined_at, due_on in members
+        for user_id, name, email, joined_at, due_day in members
     ]
 
 
@@ -407,7 +329,8 @@ def cohort_page(
     size: int,
 ) -> list[LearnerRow]:
     """Return the rows of one page of the matrix as ``view`` filters and sorts it (two queries)."""
-    query = _rows_query(catalog, cohort, today, view).limit(size).offset(offset)
+    ensure_outline(session, catalog)
+    query = _rows_query(cohort, today, view).limit(size).offset(offset)
     return _learner_rows(session, catalog, session.connection().execute(query), today)
 
 
@@ -419,7 +342,7 @@ def cohort_row_batches(
     # Streamed for this statement only: Connection.execution_options would keep the whole
     # connection streaming, and PostgreSQL cannot stream the INSERTs that may follow.
     members = session.connection().execute(
-        _rows_query(catalog, cohort, today, view), execution_options={"yield_per": BATCH_SIZE}
+        _rows_query(cohort, today, view), execution_options={"yield_per": BATCH_SIZE}
     )
     try:
         for batch in members.partitions():
@@ -443,15 +366,16 @@ def headlines(
     if not cohorts:
         return []
     ensure_outline(session, catalog)
-    learner = _learners(catalog, cohorts).c
-    conditions = Conditions.of(learner, today)
+    conditions = Conditions.of(today)
     rows = session.connection().execute(
         select(
-            learner.cohort_id,
+            MEMBER.cohort_id,
             func.count(),
             _count(conditions.is_complete),
             _count(conditions.is_overdue),
-        ).group_by(learner.cohort_id)
+        )
+        .where(_of_cohorts(cohorts))
+        .group_by(MEMBER.cohort_id)
     )
     figures = {cohort_id: (count, done, overdue) for cohort_id, count, done, overdue in rows}
     return [Headline(cohort, *figures.get(cohort.id, (0, 0, 0))) for cohort in cohorts]

@@ -17,7 +17,7 @@ from course.auth.models import User
 from course.content.model import Quiz
 from course.membership import Cohort, CohortMember, LearnerDueDate
 from course.progress.models import AttemptGrant
-from course.progress.summaries import record_item
+from course.progress.summaries import record_item, refresh_members
 from course.site.formats import day as format_date
 
 HISTORY_LENGTH = 10  # the learner's page shows this many of the latest changes
@@ -51,7 +51,7 @@ def extend_due_date(
         cohort_id=cohort_id, user_id=user_id, due_on=due_on, set_by_id=set_by, set_at=now
     )
     session.add(row)
-    session.flush()
+    refresh_members(session, cohort_id=cohort_id, user_ids=[user_id])
     return row
 
 

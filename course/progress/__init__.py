@@ -3,11 +3,12 @@
 from flask import Flask
 from sqlalchemy.exc import SQLAlchemyError
 
+from course.auth.accounts import listen_for_renames
 from course.content import get_catalog
 from course.db import database_engine, new_session
 from course.progress.forward_cli import xapi_cli
 from course.progress.status import badge_of
-from course.progress.summaries import ensure_outline, outline_is_checked
+from course.progress.summaries import ensure_outline, outline_is_checked, refresh_members
 from course.progress.views import bp, has_certificate
 
 
@@ -18,6 +19,8 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(xapi_cli)
     app.jinja_env.globals.update(badge_of=badge_of, has_certificate=has_certificate)
     app.before_request(summaries_follow_outline)
+    # The member summaries keep the learner's name, to sort a cohort by it.
+    listen_for_renames(app, lambda session, user_id: refresh_members(session, user_ids=[user_id]))
 
 
 def summaries_follow_outline() -> None:

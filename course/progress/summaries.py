@@ -38,14 +38,18 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import Pool
 from sqlalchemy.sql.compiler import Compiled
 
+from course.auth.models import User
 from course.content.model import Catalog
+from course.membership import JOINED, Cohort, CohortMember, LearnerDueDate
+from course.progress.days import day_number
 from course.progress.item_kinds import ITEM_KINDS, ONE, ZERO, LearnerFilter
-from course.progress.models import ItemSummary, LearnerSummary, SummaryOutlineItem
+from course.progress.models import ItemSummary, LearnerSummary, MemberSummary, SummaryOutlineItem
 from course.progress.status import Status
 
 OUTLINE = SummaryOutlineItem.__table__
 ITEMS = ItemSummary.__table__
 LEARNERS = LearnerSummary.__table__
+MEMBERS = MemberSummary.__table__
 ITEM_KEY = ("user_id", "item_kind", "item_slug")
 ITEM_COLUMNS = (
     *ITEM_KEY,
@@ -65,6 +69,20 @@ LEARNER_COLUMNS = (
     "completed_at",
     "last_activity_at",
     "out_of_attempts",
+)
+MEMBER_KEY = ("cohort_id", "user_id")
+MEMBER_COLUMNS = (
+    *MEMBER_KEY,
+    "sort_name",
+    "joined_at",
+    "percent",
+    "completed_at",
+    "last_activity_at",
+    "out_of_attempts",
+    "final_score",
+    "active_day",
+    "due_day",
+    "completed_day",
 )
 # Summary writes of one learner wait for each other on PostgreSQL (an advisory lock
 # in this space, keyed by the learner): each recomputes the course row from the item
@@ -140,6 +158,67 @@ def _learner_summaries(learners: LearnerFilter) -> Select:
     )
 
 
+def _member_summaries(members: ColumnElement[bool]) -> Select:
+    """SELECT the summaries of the joined cohort members ``members`` lets through.
+
+    A member's course figures are their learner summary's (a learner without one has
+    done nothing: complete only when nothing is required); the cohort adds when they
+    joined and their due date, the latest a manager set for them, else the cohort's.
+    """
+    member = CohortMember.__table__.c
+    summary = LEARNERS.c
+    final = ITEMS.alias("final")
+    final_slug = (
+        select(OUTLINE.c.item_slug)
+        .where(OUTLINE.c.item_kind == "quiz", OUTLINE.c.is_required)
+        .order_by(OUTLINE.c.position.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    nothing_required = ~(select(OUTLINE.c.item_slug).where(OUTLINE.c.is_required).exists())
+    untouched_percent = case((nothing_required, literal_column("100")), else_=ZERO)
+    due = LearnerDueDate.__table__.c
+    own_due_on = (
+        select(due.due_on)
+        .where(due.cohort_id == member.cohort_id, due.user_id == member.user_id)
+        .order_by(due.set_at.desc(), due.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    cohort = Cohort.__table__.c
+    user = User.__table__.c
+    return (
+        select(
+            member.cohort_id,
+            member.user_id,
+            func.lower(user.name),
+            member.joined_at,
+            func.coalesce(summary.percent, untouched_percent),
+            summary.completed_at,
+            summary.last_activity_at,
+            func.coalesce(summary.out_of_attempts, ZERO),
+            final.c.best_score,
+            day_number(func.coalesce(summary.last_activity_at, member.joined_at)),
+            day_number(func.coalesce(own_due_on, cohort.due_on)),
+            day_number(summary.completed_at),
+        )
+        .select_from(
+            CohortMember.__table__.join(Cohort.__table__, cohort.id == member.cohort_id)
+            .join(User.__table__, user.id == member.user_id)
+            .outerjoin(LEARNERS, summary.user_id == member.user_id)
+            .outerjoin(
+                final,
+                and_(
+                    final.c.user_id == member.user_id,
+                    final.c.item_kind == "quiz",
+                    final.c.item_slug == final_slug,
+                ),
+            )
+        )
+        .where(JOINED, members)
+    )
+
+
 def _one_learner(user_id: ColumnElement[int]) -> ColumnElement[bool]:
     return user_id == bindparam("user_id")
 
@@ -199,10 +278,55 @@ def record_item(session: Session, user_id: int, kind: str, slug: str) -> None:
         connection.execute(select(func.pg_advisory_xact_lock(LOCK_SPACE, user_id)))
     _run_upsert(connection, kind, {"user_id": user_id, "slug": slug})
     _run_upsert(connection, "learner", {"user_id": user_id})
+    _refresh_learner_members(connection, user_id)
 
 
-def rebuild_summaries(connection: Connection) -> None:
-    """Recompute every summary row from the facts, in bulk (two INSERT … SELECT)."""
+def refresh_members(
+    session: Session, *, cohort_id: int | None = None, user_ids: list[int] | None = None
+) -> None:
+    """Rewrite the member summaries of a cohort, of learners, or of learners in a cohort.
+
+    Called, in their transaction, by whatever changes what a member summary holds
+    besides the learning itself: joining or leaving a cohort, a due date, a name.
+    """
+    session.flush()
+    stored, members = [], []
+    if cohort_id is not None:
+        stored.append(MEMBERS.c.cohort_id == cohort_id)
+        members.append(CohortMember.cohort_id == cohort_id)
+    if user_ids is not None:
+        stored.append(MEMBERS.c.user_id.in_(user_ids))
+        members.append(CohortMember.user_id.in_(user_ids))
+    if not stored:
+        raise ValueError("refresh_members needs a cohort, learners or both")
+    connection = session.connection()
+    connection.execute(delete(MEMBERS).where(*stored))
+    connection.execute(
+        insert(MEMBERS).from_select(list(MEMBER_COLUMNS), _member_summaries(and_(*members)))
+    )
+
+
+# One learner's rows, rewritten with every fact they record: built once, so SQLAlchemy
+# compiles each statement once and caches it.
+_DELETE_LEARNER_MEMBERS = delete(MEMBERS).where(MEMBERS.c.user_id == bindparam("user_id"))
+_INSERT_LEARNER_MEMBERS = insert(MEMBERS).from_select(
+    list(MEMBER_COLUMNS), _member_summaries(CohortMember.user_id == bindparam("user_id"))
+)
+
+
+def _refresh_learner_members(connection: Connection, user_id: int) -> None:
+    # Delete and insert rather than upsert: the statements stay those of any refresh.
+    connection.execute(_DELETE_LEARNER_MEMBERS, {"user_id": user_id})
+    connection.execute(_INSERT_LEARNER_MEMBERS, {"user_id": user_id})
+
+
+def rebuild_summaries(connection: Connection, *, with_members: bool = True) -> None:
+    """Recompute every summary row from the facts, in bulk (three INSERT … SELECT).
+
+    ``with_members=False`` only for the migration that predates the member summaries.
+    """
+    if with_members:
+        connection.execute(delete(MEMBERS))
     connection.execute(delete(LEARNERS))
     connection.execute(delete(ITEMS))
     connection.execute(
@@ -211,6 +335,15 @@ def rebuild_summaries(connection: Connection) -> None:
     connection.execute(
         insert(LEARNERS).from_select(list(LEARNER_COLUMNS), _learner_summaries(_everyone))
     )
+    if with_members:
+        rebuild_member_summaries(connection, delete_first=False)
+
+
+def rebuild_member_summaries(connection: Connection, *, delete_first: bool = True) -> None:
+    """Recompute every member summary from the learner summaries and the memberships."""
+    if delete_first:
+        connection.execute(delete(MEMBERS))
+    connection.execute(insert(MEMBERS).from_select(list(MEMBER_COLUMNS), _member_summaries(true())))
 
 
 def outline_rows(catalog: Catalog) -> set[tuple]:
@@ -242,13 +375,13 @@ def stored_outline(connection: Connection) -> set[tuple]:
     return {tuple(row) for row in rows}
 
 
-def replace_outline(connection: Connection, rows: set[tuple]) -> None:
+def replace_outline(connection: Connection, rows: set[tuple], *, with_members: bool = True) -> None:
     """Store ``rows`` as the outline and recompute every summary for it."""
     connection.execute(delete(OUTLINE))
     if rows:
         names = ("item_kind", "item_slug", "position", "is_required", "max_attempts")
         connection.execute(insert(OUTLINE), [dict(zip(names, row, strict=True)) for row in rows])
-    rebuild_summaries(connection)
+    rebuild_summaries(connection, with_members=with_members)
 
 
 def summarise_everyone(session: Session, catalog: Catalog) -> None:
@@ -324,4 +457,15 @@ def summary_differences(connection: Connection) -> list[Difference]:
         stored, recomputed = stored_learners.get(user_id), recomputed_learners.get(user_id)
         if stored != recomputed:
             found.append(Difference(user_id, None, stored, recomputed))
+    stored_members = {
+        tuple(row[:2]): tuple(row[2:])
+        for row in connection.execute(select(*(MEMBERS.c[name] for name in MEMBER_COLUMNS)))
+    }
+    recomputed_members = {
+        tuple(row[:2]): tuple(row[2:]) for row in connection.execute(_member_summaries(true()))
+    }
+    for key in sorted(stored_members.keys() | recomputed_members.keys()):
+        stored, recomputed = stored_members.get(key), recomputed_members.get(key)
+        if stored != recomputed:
+            found.append(Difference(key[1], f"their row in cohort {key[0]}", stored, recomputed))
     return found

@@ -91,7 +91,10 @@ def _fill() -> None:
         catalog = current_app.extensions.get("course_catalog")
     except RuntimeError:  # run as plain `alembic`, outside the app
         pass
-    replace_outline(op.get_bind(), outline_rows(catalog) if catalog is not None else set())
+    # Member summaries came later (0015_member_summaries), which computes them.
+    replace_outline(
+        op.get_bind(), outline_rows(catalog) if catalog is not None else set(), with_members=False
+    )
 
 
 def downgrade() -> None:
