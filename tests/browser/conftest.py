@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import threading
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from werkzeug.serving import make_server
@@ -105,10 +106,22 @@ def check_a11y():
     axe = Axe()
 
     def check(page):
+        page.wait_for_load_state()  # axe reads the whole page, not the part parsed so far
         results = axe.run(page)
         assert results.violations_count == 0, results.generate_report()
 
     return check
+
+
+def press_and_leave(page, button_name: str) -> None:
+    """Press a form's button and wait until the page its answer leads to has loaded.
+
+    click() returns before the navigation it starts: without this wait the next step
+    reads the form's page, or a goto() cancels the request still on its way.
+    """
+    form_path = urlsplit(page.url).path
+    page.get_by_role("button", name=button_name).click()
+    page.wait_for_url(lambda url: urlsplit(url).path != form_path)
 
 
 def register(page, name="Lin Learner", email="lin@example.com", password="a sturdy passphrase 9"):
@@ -117,4 +130,12 @@ def register(page, name="Lin Learner", email="lin@example.com", password="a stur
     page.get_by_label("Name").fill(name)
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Create account").click()
+    press_and_leave(page, "Create account")
+
+
+def sign_in(page, email, password="a sturdy passphrase 9"):
+    """Sign in through the form and wait for the page it leads to."""
+    page.goto("/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    press_and_leave(page, "Sign in")

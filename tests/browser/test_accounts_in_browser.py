@@ -1,6 +1,9 @@
 """A newcomer creates an account, signs out and signs in again, in a real browser."""
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import register
 
@@ -11,19 +14,21 @@ def test_sign_up_sign_out_sign_in(page, check_a11y):
     page.goto("/")
     check_a11y(page)
     page.get_by_role("link", name="Create account").first.click()
+    expect(page).to_have_url(re.compile(r"/register$"))
     check_a11y(page)
     register(page)
-    assert page.get_by_role("button", name="Sign out").is_visible()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
     check_a11y(page)
 
     page.get_by_role("button", name="Sign out").click()
-    assert page.get_by_text("You are signed out.").is_visible()
+    expect(page.get_by_text("You are signed out.")).to_be_visible()
     page.get_by_role("link", name="Sign in").first.click()
+    expect(page).to_have_url(re.compile(r"/login$"))
     check_a11y(page)
     page.get_by_label("Email").fill("lin@example.com")
     page.get_by_label("Password").fill("a sturdy passphrase 9")
     page.get_by_role("button", name="Sign in").click()
-    assert page.get_by_role("button", name="Sign out").is_visible()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
     page.goto("/account")
     check_a11y(page)
@@ -32,7 +37,7 @@ def test_sign_up_sign_out_sign_in(page, check_a11y):
 def test_not_found_page_passes_axe(page, check_a11y):
     response = page.goto("/no-such-page")
     assert response.status == 404
-    assert page.get_by_role("heading", name="Page not found").is_visible()
+    expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
     check_a11y(page)
 
 
@@ -41,5 +46,5 @@ def test_wrong_password_is_announced(page, check_a11y):
     page.get_by_label("Email").fill("nobody@example.com")
     page.get_by_label("Password").fill("not a password")
     page.get_by_role("button", name="Sign in").click()
-    assert page.get_by_text("That email and password do not match an account.").is_visible()
+    expect(page.get_by_text("That email and password do not match an account.")).to_be_visible()
     check_a11y(page)

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import register
 
@@ -11,7 +12,7 @@ pytestmark = pytest.mark.browser
 
 def take_quiz_right(page, check_a11y):
     page.goto("/quizzes/fixture-quiz")
-    assert page.get_by_text("Attempt 1 of 3").is_visible()
+    expect(page.get_by_text("Attempt 1 of 3")).to_be_visible()
     check_a11y(page)
     page.get_by_label("The intern", exact=True).check()
     page.get_by_label("The release checklist", exact=True).check()
@@ -22,7 +23,7 @@ def take_quiz_right(page, check_a11y):
         label="Product coordinator"
     )
     page.get_by_role("button", name="Submit answers").click()
-    assert page.get_by_text("Score 100%").is_visible()
+    expect(page.get_by_text("Score 100%")).to_be_visible()
     check_a11y(page)
 
 
@@ -30,14 +31,14 @@ def play_best_path(page, check_a11y):
     page.goto("/scenarios/fixture-scenario")
     check_a11y(page)
     page.get_by_role("button", name="Start").click()
-    assert page.get_by_role("heading", name="Decision 1").is_visible()
+    expect(page.get_by_role("heading", name="Decision 1")).to_be_visible()
     check_a11y(page)
     page.get_by_role("button", name="Check the release checklist").click()
-    assert page.get_by_text("Good habit.").is_visible()
+    expect(page.get_by_text("Good habit.")).to_be_visible()
     # With JavaScript on, focus lands on the new step's heading.
-    assert page.evaluate("document.activeElement.id") == "step-heading"
+    expect(page.locator("#step-heading")).to_be_focused()
     page.get_by_role("button", name="Ship on Friday").click()
-    assert page.get_by_role("heading", name="A smooth release").is_visible()
+    expect(page.get_by_role("heading", name="A smooth release")).to_be_visible()
     check_a11y(page)
 
 
@@ -51,9 +52,9 @@ def test_outline_and_lesson_at_phone_width(browser, live_server, check_a11y):
     # Nothing is wider than the phone's screen.
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     page.get_by_role("link", name="Next", exact=True).click()
-    assert page.url.endswith("/lessons/roles")
+    expect(page).to_have_url(re.compile(r"/lessons/roles$"))
     page.get_by_role("link", name="Previous", exact=True).click()
-    assert page.url.endswith("/lessons/welcome")
+    expect(page).to_have_url(re.compile(r"/lessons/welcome$"))
     context.close()
 
 
@@ -63,13 +64,13 @@ def test_lessons_and_quiz_work_without_javascript(browser, live_server, check_a1
     register(page, email="nojs@example.com")
     page.goto("/lessons/welcome")
     page.get_by_role("button", name="Mark as complete").click()
-    assert page.url.endswith("/lessons/roles")
+    expect(page).to_have_url(re.compile(r"/lessons/roles$"))
     page.goto("/")
-    assert page.get_by_text("25% · 1 of 4 required items done").is_visible()
+    expect(page.get_by_text("25% · 1 of 4 required items done")).to_be_visible()
     page.goto("/scenarios/fixture-scenario")
     page.get_by_role("button", name="Start").click()
     page.get_by_role("button", name="Ship it now").click()
-    assert page.get_by_role("heading", name="A broken release").is_visible()
+    expect(page.get_by_role("heading", name="A broken release")).to_be_visible()
     context.close()
 
 
@@ -78,8 +79,8 @@ def test_quiz_review_and_unanswered_questions(page, check_a11y):
     page.goto("/quizzes/fixture-quiz")
     page.get_by_label("The intern", exact=True).check()
     page.get_by_role("button", name="Submit answers").click()
-    assert page.get_by_text("3 questions are not answered yet").is_visible()
-    assert page.get_by_label("The intern", exact=True).is_checked()
+    expect(page.get_by_text("3 questions are not answered yet")).to_be_visible()
+    expect(page.get_by_label("The intern", exact=True)).to_be_checked()
     check_a11y(page)
     html = page.content()
     assert "Internships are built for learning" not in html
@@ -96,14 +97,14 @@ def test_scenario_each_ending(page, check_a11y):
         page.goto("/scenarios/fixture-scenario")
         page.get_by_role("button", name=re.compile("^Start")).click()
         for choice in choices:
+            # Each choice is offered on one step only: seeing it means that step has arrived.
+            expect(page.get_by_role("button", name=choice)).to_be_visible()
             check_a11y(page)
             page.get_by_role("button", name=choice).click()
-        # is_visible() does not wait: let the ending page arrive first.
-        page.get_by_role("heading", name=title).wait_for()
-        assert page.get_by_role("heading", name=title).is_visible()
+        expect(page.get_by_role("heading", name=title)).to_be_visible()
         check_a11y(page)
     page.goto("/scenarios/fixture-scenario")
-    assert page.get_by_text("Run 3").is_visible()
+    expect(page.get_by_text("Run 3")).to_be_visible()
     check_a11y(page)
 
 
@@ -115,18 +116,20 @@ def test_finish_the_course_and_verify_the_certificate(browser, live_server, page
         page.goto(f"/lessons/{slug}")
         check_a11y(page)
         page.get_by_role("button", name="Mark as complete").click()
+        # Let the answer arrive before the next goto() cancels the request.
+        expect(page).not_to_have_url(re.compile(rf"/lessons/{slug}$"))
     # The request that completes the last item leads to the finish.
-    assert page.get_by_role("heading", name="You have completed the course").is_visible()
+    expect(page.get_by_role("heading", name="You have completed the course")).to_be_visible()
     page.goto("/progress")
     check_a11y(page)
     page.get_by_role("link", name="See your certificate").click()
-    assert page.get_by_role("heading", name="Robin Finisher").is_visible()
+    expect(page.get_by_role("heading", name="Robin Finisher")).to_be_visible()
     check_a11y(page)
     code = page.locator(".certificate-code strong").inner_text()
 
     stranger = browser.new_context(base_url=live_server.url).new_page()
     stranger.goto(f"/certificates/{code}")
-    assert stranger.get_by_text("This certificate is genuine").is_visible()
-    assert stranger.get_by_text("Robin Finisher").is_visible()
+    expect(stranger.get_by_text("This certificate is genuine")).to_be_visible()
+    expect(stranger.get_by_text("Robin Finisher")).to_be_visible()
     check_a11y(stranger)
     stranger.context.close()

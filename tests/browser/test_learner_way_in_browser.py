@@ -10,6 +10,7 @@ from pathlib import Path
 
 import icalendar
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from course.auth.models import Role, User
@@ -50,13 +51,14 @@ def shoot(tmp_path):
 
 
 def fits_the_screen(page) -> bool:
+    page.wait_for_load_state()  # measured once laid out with its stylesheet
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def contents_nav(page):
     """The course contents as this screen shows them: beside the page, or unfolded."""
     if page.screen_name == "phone":
-        assert page.get_by_role("navigation", name="Course contents").count() == 0  # folded away
+        expect(page.get_by_role("navigation", name="Course contents")).to_have_count(0)  # folded
         page.locator("summary", has_text="Course contents").click()
     return page.get_by_role("navigation", name="Course contents")
 
@@ -92,11 +94,10 @@ def test_every_item_page_shows_the_course_contents(screen, check_a11y):
     ]:
         page.goto(path)
         nav = contents_nav(page)
-        assert nav.is_visible()
-        current = nav.locator('[aria-current="page"]')
-        assert current.inner_text() == title
-        assert nav.get_by_role("link", name="Welcome").is_visible()
-        assert nav.get_by_text("Not started").first.is_visible()
+        expect(nav).to_be_visible()
+        expect(nav.locator('[aria-current="page"]')).to_have_text(title, use_inner_text=True)
+        expect(nav.get_by_role("link", name="Welcome")).to_be_visible()
+        expect(nav.get_by_text("Not started").first).to_be_visible()
         assert fits_the_screen(page), path
         check_a11y(page)
     if page.screen_name == "desktop":
@@ -112,12 +113,12 @@ def test_a_lessons_first_paragraph_is_on_the_first_screen(screen, check_a11y, sh
     register(page)
     page.goto("/lessons/welcome")
     first_paragraph = page.locator(".prose p").first
-    assert first_paragraph.inner_text() == "Welcome to the fixture course."
+    expect(first_paragraph).to_have_text("Welcome to the fixture course.", use_inner_text=True)
     assert first_paragraph.bounding_box()["y"] < page.viewport_size["height"]
     # The objectives are one click away.
-    assert not page.get_by_text("Tell the two roles apart").is_visible()
+    expect(page.get_by_text("Tell the two roles apart")).to_be_hidden()
     page.get_by_text("What you will be able to do").click()
-    assert page.get_by_text("Tell the two roles apart").is_visible()
+    expect(page.get_by_text("Tell the two roles apart")).to_be_visible()
     assert fits_the_screen(page)
     check_a11y(page)
     shoot(page, "lesson")
@@ -129,40 +130,42 @@ def test_mark_as_complete_and_continue_or_only_move_on(screen, check_a11y):
     page.goto("/lessons/welcome")
     primary = page.get_by_role("button", name="Mark as complete and continue")
     next_link = page.get_by_role("link", name="Next", exact=True)
-    assert primary.is_visible()
-    assert next_link.is_visible()
+    expect(primary).to_be_visible()
+    expect(next_link).to_be_visible()
     # The button is the primary action; "Next" (without completing) reads as a plain link.
     assert "button" in primary.get_attribute("class")
     assert "button" not in (next_link.get_attribute("class") or "")
     next_link.click()
-    assert page.url.endswith("/lessons/roles")
+    expect(page).to_have_url(re.compile(r"/lessons/roles$"))
     page.go_back()
+    expect(page).to_have_url(re.compile(r"/lessons/welcome$"))
     page.get_by_role("button", name="Mark as complete").click()
-    assert page.url.endswith("/lessons/roles")
-    assert page.get_by_text("“Welcome” is complete.").is_visible()
+    expect(page).to_have_url(re.compile(r"/lessons/roles$"))
+    expect(page.get_by_text("“Welcome” is complete.")).to_be_visible()
     check_a11y(page)
     page.goto("/lessons/welcome")
-    assert page.get_by_text("You completed this lesson.").is_visible()
-    assert page.get_by_role("button", name=re.compile("^Mark as complete")).count() == 0
+    expect(page.get_by_text("You completed this lesson.")).to_be_visible()
+    expect(page.get_by_role("button", name=re.compile("^Mark as complete"))).to_have_count(0)
 
 
 def test_the_request_that_finishes_the_course_shows_the_certificate(screen, check_a11y, shoot):
     page = screen
     register(page, name="Robin Finisher")
-    assert page.get_by_role("link", name="Certificate", exact=True).count() == 0
+    expect(page.get_by_role("link", name="Certificate", exact=True)).to_have_count(0)
     take_quiz_right(page, check_a11y)
     play_best_path(page, check_a11y)
     page.goto("/lessons/welcome")
     page.get_by_role("button", name="Mark as complete").click()
+    expect(page).to_have_url(re.compile(r"/lessons/roles$"))
     page.get_by_role("button", name="Mark as complete").click()  # roles: the last one left
-    assert page.url.endswith("/certificate")
-    assert page.get_by_role("heading", name="You have completed the course").is_visible()
+    expect(page).to_have_url(re.compile(r"/certificate$"))
+    expect(page.get_by_role("heading", name="You have completed the course")).to_be_visible()
     code = page.locator(".completion-code").inner_text()
     assert re.fullmatch(r"[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}", code)
     verify_link = page.get_by_role("link", name=re.compile(re.escape(code) + "$"))
-    assert verify_link.is_visible()
-    assert page.get_by_role("button", name="Print the certificate").is_visible()
-    assert page.get_by_role("heading", name="Robin Finisher").is_visible()
+    expect(verify_link).to_be_visible()
+    expect(page.get_by_role("button", name="Print the certificate")).to_be_visible()
+    expect(page.get_by_role("heading", name="Robin Finisher")).to_be_visible()
     assert fits_the_screen(page)
     check_a11y(page)
     shoot(page, "finish")
@@ -170,9 +173,10 @@ def test_the_request_that_finishes_the_course_shows_the_certificate(screen, chec
     page.goto("/")
     header = page.get_by_role("navigation", name="Main")
     header.get_by_role("link", name="Certificate", exact=True).click()
-    assert page.get_by_text(code).first.is_visible()
+    expect(page).to_have_url(re.compile(r"/certificate$"))
+    expect(page.get_by_text(code).first).to_be_visible()
     verify_link.click()
-    assert page.get_by_text("This certificate is genuine").is_visible()
+    expect(page.get_by_text("This certificate is genuine")).to_be_visible()
 
 
 def test_due_date_on_outline_and_progress_and_in_the_calendar(screen, live_app, check_a11y, shoot):
@@ -180,13 +184,13 @@ def test_due_date_on_outline_and_progress_and_in_the_calendar(screen, live_app, 
     register(page, email="dana@example.com")
     due = put_in_cohort(live_app, "dana@example.com", due_in_days=9)
     page.goto("/")
-    assert page.get_by_text(f"Due {due}").is_visible()
-    assert page.get_by_text("Autumn starters").is_visible()
+    expect(page.get_by_text(f"Due {due}")).to_be_visible()
+    expect(page.get_by_text("Autumn starters")).to_be_visible()
     assert fits_the_screen(page)
     check_a11y(page)
     shoot(page, "outline")
     page.goto("/progress")
-    assert page.get_by_text(f"Due {due}").is_visible()
+    expect(page.get_by_text(f"Due {due}")).to_be_visible()
     assert fits_the_screen(page)
     check_a11y(page)
     shoot(page, "progress")
@@ -196,9 +200,9 @@ def test_due_date_on_outline_and_progress_and_in_the_calendar(screen, live_app, 
     events = icalendar.Calendar.from_ical(feed.body()).walk("VEVENT")
     assert [day(event.decoded("dtstart")) for event in events] == [due]
     page.get_by_role("button", name="New calendar address").click()
-    assert page.get_by_text("Your calendar has a new address").is_visible()
+    expect(page.get_by_text("Your calendar has a new address")).to_be_visible()
     check_a11y(page)
-    assert page.locator(".calendar-address a").get_attribute("href") != address
+    expect(page.locator(".calendar-address a")).not_to_have_attribute("href", address)
     assert page.request.get(address).status == 404
 
 
@@ -207,8 +211,8 @@ def test_overdue_reads_overdue(page, live_app, check_a11y):
     due = put_in_cohort(live_app, "late@example.com", due_in_days=-3)
     for path in ("/", "/progress"):
         page.goto(path)
-        assert page.get_by_text(f"Due {due}").is_visible()
-        assert page.get_by_text("overdue", exact=True).is_visible()
+        expect(page.get_by_text(f"Due {due}")).to_be_visible()
+        expect(page.get_by_text("overdue", exact=True)).to_be_visible()
         check_a11y(page)
 
 
@@ -220,7 +224,9 @@ def test_progress_tables_on_a_phone_say_they_scroll_and_keep_the_item_in_view(
     register(page)
     page.goto("/progress")
     assert fits_the_screen(page)
-    assert page.get_by_text("Scroll sideways for scores, attempts and dates.").first.is_visible()
+    expect(
+        page.get_by_text("Scroll sideways for scores, attempts and dates.").first
+    ).to_be_visible()
     region = page.get_by_role("region", name="Items of Getting started")
     item_cell = region.get_by_role("rowheader").first
     before = item_cell.bounding_box()["x"]
@@ -234,7 +240,7 @@ def test_progress_tables_on_a_phone_say_they_scroll_and_keep_the_item_in_view(
 def test_favicon_and_description(page):
     assert page.request.get("/favicon.ico").ok
     page.goto("/")
-    assert page.locator('link[rel="icon"]').count() == 1
+    expect(page.locator('link[rel="icon"]')).to_have_count(1)
     assert page.locator('meta[name="description"]').get_attribute("content")
 
 
@@ -244,7 +250,7 @@ def test_a_printed_lesson_leaves_out_progress_and_navigation(browser, live_serve
     register(page)
     page.goto("/lessons/welcome")
     page.emulate_media(media="print")
-    assert page.get_by_text("Welcome to the fixture course.").is_visible()
+    expect(page.get_by_text("Welcome to the fixture course.")).to_be_visible()
     for hidden in (".contents-aside", ".item-nav", ".site-header", ".lesson-end"):
-        assert not page.locator(hidden).is_visible(), hidden
+        expect(page.locator(hidden), hidden).to_be_hidden()
     context.close()

@@ -3,14 +3,17 @@ join and progress, read the quiz analysis, export the CSV; axe on every page.
 """
 
 import csv
+import re
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from course.auth.models import Role, User
 from course.auth.passwords import hash_password
 from course.db import new_session, utcnow
 from course.manage.cohorts import create_cohort, invite_to_cohort
+from tests.browser.conftest import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -39,28 +42,25 @@ def manager(live_app):
     return "mona@example.com"
 
 
-def sign_in(page, email, password):
-    page.goto("/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-
-
 def test_manager_shares_a_link_and_follows_a_learner(
     browser, live_server, page, manager, check_a11y
 ):
     sign_in(page, manager, MANAGER_PASSWORD)
-    page.get_by_role("link", name="Manage", exact=True).click()
+    # A manager lands on the cohorts page, so "Manage" reloads it: nothing on it changes.
+    with page.expect_navigation():
+        page.get_by_role("link", name="Manage", exact=True).click()
     check_a11y(page)
     page.get_by_role("link", name="New cohort").click()
+    expect(page).to_have_url(re.compile(r"/manage/cohorts/new$"))
     check_a11y(page)
     page.get_by_label("Name").fill("Spring hires")
     page.get_by_role("button", name="Create cohort").click()
-    assert page.get_by_role("heading", name="Spring hires").is_visible()
+    expect(page.get_by_role("heading", name="Spring hires")).to_be_visible()
     check_a11y(page)
     page.get_by_role("button", name="Invite link").click()
+    expect(page).to_have_url(re.compile(r"/manage/cohorts/\d+#invite$"))
     link = page.get_by_label("Address to share with learners")
-    assert page.get_by_role("button", name="Copy").is_visible()  # shown by course.js
+    expect(page.get_by_role("button", name="Copy")).to_be_visible()  # shown by course.js
     invite = link.input_value()
     assert invite.startswith(f"{live_server.url}/join/")
     check_a11y(page)
@@ -69,17 +69,20 @@ def test_manager_shares_a_link_and_follows_a_learner(
     learner_context = browser.new_context(base_url=live_server.url)
     learner = learner_context.new_page()
     learner.goto(invite)
-    assert learner.get_by_role("heading", name="Join “Spring hires”").is_visible()
+    expect(learner.get_by_role("heading", name="Join “Spring hires”")).to_be_visible()
     check_a11y(learner)
     learner.get_by_role("main").get_by_role("link", name="Create account").click()
+    expect(learner).to_have_url(re.compile(r"/register"))
     learner.get_by_label("Name").fill("Lin Learner")
     learner.get_by_label("Email").fill("lin@example.com")
     learner.get_by_label("Password").fill("a sturdy passphrase 9")
     learner.get_by_role("button", name="Create account").click()
-    assert learner.get_by_role("heading", name="You are in “Spring hires”").is_visible()
+    expect(learner.get_by_role("heading", name="You are in “Spring hires”")).to_be_visible()
     check_a11y(learner)
     learner.goto("/lessons/welcome")
     learner.get_by_role("button", name="Mark as complete").click()
+    # Let the answer arrive before the next goto() cancels the request.
+    expect(learner).to_have_url(re.compile(r"/lessons/roles$"))
     learner.goto("/quizzes/fixture-quiz")
     learner.get_by_label("The intern", exact=True).check()
     learner.get_by_label("The release checklist", exact=True).check()
@@ -90,7 +93,7 @@ def test_manager_shares_a_link_and_follows_a_learner(
         label="Product coordinator"
     )
     learner.get_by_role("button", name="Submit answers").click()
-    assert learner.get_by_text("Score 83%").is_visible()
+    expect(learner.get_by_text("Score 83%")).to_be_visible()
     learner_context.close()
 
     page.goto(cohort_url)
@@ -112,27 +115,29 @@ def test_manager_shares_a_link_and_follows_a_learner(
     page.set_viewport_size({"width": 1280, "height": 900})
 
     page.get_by_role("link", name="Fixture Quiz").click()
-    assert page.get_by_role("heading", name="Fixture Quiz: question analysis").is_visible()
-    assert page.get_by_text("1 attempt by 1 learner").is_visible()
-    assert page.get_by_text("Not enough data yet").first.is_visible()
+    expect(page.get_by_role("heading", name="Fixture Quiz: question analysis")).to_be_visible()
+    expect(page.get_by_text("1 attempt by 1 learner")).to_be_visible()
+    expect(page.get_by_text("Not enough data yet").first).to_be_visible()
     check_a11y(page)
     page.goto(cohort_url)
     page.get_by_role("link", name="Fixture Scenario").click()
+    expect(page.get_by_role("heading", name="Fixture Scenario: choice analysis")).to_be_visible()
     check_a11y(page)
     page.goto(cohort_url)
     page.get_by_role("link", name="Lin Learner").click()
-    assert page.get_by_role("link", name="Fixture Quiz, attempt 1").is_visible()
+    expect(page.get_by_role("link", name="Fixture Quiz, attempt 1")).to_be_visible()
     check_a11y(page)
     page.get_by_role("link", name="Fixture Quiz, attempt 1").click()
-    assert page.get_by_text("Score 83%").is_visible()  # the learner's own review page
+    expect(page.get_by_text("Score 83%")).to_be_visible()  # the learner's own review page
     check_a11y(page)
     page.goto(cohort_url)
     page.get_by_role("link", name="Learners and managers").click()
+    expect(page).to_have_url(re.compile(r"/people$"))
     check_a11y(page)
     page.get_by_label("Find a learner by name or email").fill("LIN@")
     page.get_by_role("button", name="Find", exact=True).click()
-    assert page.get_by_text("1 of 1 learners match “LIN@”").is_visible()
-    assert page.get_by_role("link", name="Lin Learner", exact=True).is_visible()
+    expect(page.get_by_text("1 of 1 learners match “LIN@”")).to_be_visible()
+    expect(page.get_by_role("link", name="Lin Learner", exact=True)).to_be_visible()
     check_a11y(page)
 
     page.goto(cohort_url)
@@ -173,8 +178,8 @@ def test_a_learner_answers_an_invitation_at_sign_in_without_script(
         session.commit()
     page.goto("/")  # the page fixture, with script, for axe
     sign_in(page, "lea@example.com", MANAGER_PASSWORD)
-    assert page.get_by_role("heading", name="Invitations").is_visible()
-    assert page.get_by_text("Mona Manager invited you on").first.is_visible()
+    expect(page.get_by_role("heading", name="Invitations")).to_be_visible()
+    expect(page.get_by_text("Mona Manager invited you on").first).to_be_visible()
     check_a11y(page)
     # Answering needs no script: forms and labelled buttons only. (axe needs script,
     # so it runs above.)
@@ -182,11 +187,11 @@ def test_a_learner_answers_an_invitation_at_sign_in_without_script(
     plain = context.new_page()
     sign_in(plain, "lea@example.com", MANAGER_PASSWORD)
     plain.get_by_role("button", name="Accept the invitation to “Autumn hires”").click()
-    assert plain.get_by_text("You have joined “Autumn hires”.").is_visible()
+    expect(plain.get_by_text("You have joined “Autumn hires”.")).to_be_visible()
     plain.get_by_role("button", name="Decline the invitation to “Winter hires”").click()
-    assert plain.get_by_text("You declined “Winter hires”.").is_visible()
-    assert plain.get_by_role("button", name="Sign out").is_visible()  # on to the course
+    expect(plain.get_by_text("You declined “Winter hires”.")).to_be_visible()
+    expect(plain.get_by_role("button", name="Sign out")).to_be_visible()  # on to the course
     context.close()
     page.reload()
-    assert page.get_by_text("No invitations are waiting for you.").is_visible()
+    expect(page.get_by_text("No invitations are waiting for you.")).to_be_visible()
     check_a11y(page)

@@ -1,6 +1,7 @@
 """Reflections in a real browser: the textarea by its prompt, too few words, the review; axe."""
 
 import pytest
+from playwright.sync_api import expect
 
 from course import create_app
 from course.db import Model, make_engine
@@ -37,14 +38,14 @@ def test_write_too_little_then_enough_and_read_the_model_answer(page, check_a11y
     page.get_by_role("textbox", name=PROMPT).fill("Keeps the checklist.")
     page.get_by_role("textbox", name="What would you do in your first week?").fill("Listen first.")
     page.get_by_role("button", name="Submit answers").click()
-    assert page.get_by_text("You wrote 3 words; write at least 5.").is_visible()
-    assert page.get_by_role("textbox", name=PROMPT).input_value() == "Keeps the checklist."
+    expect(page.get_by_text("You wrote 3 words; write at least 5.")).to_be_visible()
+    expect(page.get_by_role("textbox", name=PROMPT)).to_have_value("Keeps the checklist.")
     check_a11y(page)
     page.get_by_role("textbox", name=PROMPT).fill(
         "Keeps the release checklist current for everyone."
     )
     page.get_by_role("button", name="Submit answers").click()
-    assert page.get_by_role("heading", name="Done").is_visible()
-    assert page.get_by_role("heading", name="Model answer").first.is_visible()
-    assert page.get_by_text("Keeps the release checklist current for everyone.").is_visible()
+    expect(page.get_by_role("heading", name="Done")).to_be_visible()
+    expect(page.get_by_role("heading", name="Model answer").first).to_be_visible()
+    expect(page.get_by_text("Keeps the release checklist current for everyone.")).to_be_visible()
     check_a11y(page)

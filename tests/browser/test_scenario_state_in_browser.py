@@ -3,24 +3,27 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
-from tests.browser.conftest import register
+from tests.browser.conftest import register, sign_in
 
 pytestmark = pytest.mark.browser
 
 PATH = "/scenarios/fixture-routes"
-PASSWORD = "a sturdy passphrase 9"
 
 
-def sign_in(page, email):
-    page.goto("/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+def choices(page):
+    return page.locator(".choices button")
 
 
-def choice_names(page):
-    return page.locator(".choices button").all_inner_texts()
+def choice_names(page, offered: str) -> list[str]:
+    """The choices in the order shown, once the step that offers ``offered`` has loaded.
+
+    all_inner_texts() does not wait: read too early, it sees the last page or none.
+    """
+    expect(page.get_by_role("button", name=offered, exact=True)).to_be_visible()
+    page.wait_for_load_state()
+    return choices(page).all_inner_texts()
 
 
 def test_flags_variants_and_a_route_to_each_ending(browser, live_server, check_a11y):
@@ -47,30 +50,33 @@ def test_flags_variants_and_a_route_to_each_ending(browser, live_server, check_a
             "Not passed",
         ),
     }
-    for title, (choices, verdict) in endings.items():
+    for title, (picks, verdict) in endings.items():
         page.goto(PATH)
         page.get_by_role("button", name=re.compile("^Start")).click()
-        for choice in choices:
+        for choice in picks:
+            # Each choice is offered on one step only: seeing it means that step has arrived.
+            expect(page.get_by_role("button", name=choice, exact=True)).to_be_visible()
             check_a11y(page)
             assert page.evaluate("document.documentElement.scrollWidth") <= 375
             page.get_by_role("button", name=choice, exact=True).click()
             if choice == "Measure usage":
                 # The rating in words, the feedback, then the story that reacts to the flag.
-                assert page.get_by_text("Good choice").is_visible()
-                assert page.get_by_text("Numbers first.").is_visible()
-                assert page.get_by_text("Your numbers show where users drop off.").is_visible()
+                expect(page.get_by_text("Good choice")).to_be_visible()
+                expect(page.get_by_text("Numbers first.")).to_be_visible()
+                expect(page.get_by_text("Your numbers show where users drop off.")).to_be_visible()
             if choice.startswith("Go with the hunch"):
-                assert page.get_by_text("Costly choice").is_visible()
-                assert page.get_by_text("Without numbers, the room will argue").is_visible()
-        assert page.get_by_role("heading", name=title).is_visible()
-        assert page.get_by_text(verdict, exact=False).first.is_visible()
-        assert page.get_by_role("heading", name="Your path beside the best path").is_visible()
+                expect(page.get_by_text("Costly choice")).to_be_visible()
+                expect(page.get_by_text("Without numbers, the room will argue")).to_be_visible()
+        expect(page.get_by_role("heading", name=title)).to_be_visible()
+        expect(page.get_by_text(verdict, exact=False).first).to_be_visible()
+        expect(page.get_by_role("heading", name="Your path beside the best path")).to_be_visible()
+        page.wait_for_load_state()  # laid out with its stylesheet before it is measured
         assert page.evaluate("document.documentElement.scrollWidth") <= 375
         check_a11y(page)
     # The shared-flag variant of the quiet ending was the one shown.
     page.goto(PATH)
     page.get_by_role("link", name="Run 2").click()
-    assert page.get_by_text("the team thanks you for sharing early").is_visible()
+    expect(page.get_by_text("the team thanks you for sharing early")).to_be_visible()
     check_a11y(page)
     context.close()
 
@@ -87,24 +93,24 @@ def test_shuffled_choices_differ_by_run_and_hold_on_reload_and_elsewhere(
         page.get_by_role("button", name=re.compile("^Start")).click()
         shown = []
         for choice in ("Go with the hunch the team has had for weeks", "Share the findings"):
-            names = choice_names(page)
+            names = choice_names(page, offered=choice)
             page.reload()
-            assert choice_names(page) == names
+            expect(choices(page)).to_have_text(names, use_inner_text=True)
             shown.append(tuple(names))
             page.get_by_role("button", name=choice, exact=True).click()
-        names = choice_names(page)
+        names = choice_names(page, offered="Tell the story")
         # A second browser, signed in as the same learner, sees the same order.
         second = browser.new_context(base_url=live_server.url)
         other = second.new_page()
         sign_in(other, "shuffle@example.com")
         other.goto(PATH)
-        assert choice_names(other) == names
+        expect(choices(other)).to_have_text(names, use_inner_text=True)
         check_a11y(other)
         second.close()
         shown.append(tuple(names))
         orders.append(tuple(shown))
         page.get_by_role("button", name="Tell the story", exact=True).click()
-        assert page.get_by_role("heading", name="A dented launch").is_visible()
+        expect(page.get_by_role("heading", name="A dented launch")).to_be_visible()
     # Six runs drawing the same three orders: a chance of one in 32,768.
     assert len(set(orders)) > 1
     first.close()
