@@ -80,7 +80,8 @@ def enrol_people(
         )
         for user in new_users
     )
-    refresh_members(session, cohort_id=cohort_id, user_ids=[user.id for user in new_users])
+    if new_users:
+        refresh_members(session, cohort_id=cohort_id, user_ids=[user.id for user in new_users])
     tokens = issue_password_tokens(
         session, [user.id for user in new_users], now, issued_by=invited_by
     )
