@@ -296,7 +296,10 @@ def _renew_first_answers(connection: Connection, cohort_id: int, left: Select) -
     """
     tally = ANSWERS.c
     key = ANSWER_KEY[1:]  # the cohort is fixed
-    held = {tuple(row[:-1]): row[-1] for row in connection.execute(left)}
+    held = {
+        tuple(row[name] for name in key): row["first_answered_at"]
+        for row in connection.execute(left).mappings()
+    }
     if not held:
         return
     stored = connection.execute(
