@@ -177,8 +177,11 @@ def _adding(dialect: str, table, columns, key, sums, source: Select, earliest: s
 
     ``earliest``: a column that keeps the earlier of the stored and the new time.
     """
+    # In the order of the key, so that two transactions adding to the same rows lock them
+    # in the same order and wait for each other instead of deadlocking (PostgreSQL).
     # SQLite needs a WHERE in the SELECT of an upsert to read ON CONFLICT as its own.
-    statement = _dialect_insert(dialect, table).from_select(list(columns), source.where(true()))
+    source = source.where(true()).order_by(*(source.selected_columns[name] for name in key))
+    statement = _dialect_insert(dialect, table).from_select(list(columns), source)
     new = statement.excluded
     set_ = {name: table.c[name] + new[name] for name in sums}
     if earliest is not None:

@@ -293,3 +293,41 @@ def test_db_check_reports_a_tampered_tally_and_repairs_it(app, runner, world, ac
     result = runner.invoke(args=["db", "check"])
     assert result.exit_code == 0, result.output
     assert "Every answer tally agrees with the facts." in result.output
+
+
+def test_submissions_at_once_all_count(app, world):
+    """Learners of one cohort submitting together add to the same tallies without losing any."""
+    from tests.test_concurrency import run_in_threads
+
+    _manager, learners, cohorts = world
+    with app.app_context(), new_session(write=True) as session:
+        for cohort in cohorts:
+            join_cohort(
+                session, cohort_id=cohort.id, user_ids=[each.id for each in learners], now=START
+            )
+        session.commit()
+
+    def submit(index):
+        with app.app_context(), new_session(write=True) as session:
+            quiz, _ = quiz_versions(get_catalog())
+            choices = dict.fromkeys(
+                ("pick-one", "pick-many", "is-accountable", "who-does-it"),
+                "right" if index % 2 else "wrong",
+            )
+            submit_attempt(
+                session,
+                user_id=learners[index].id,
+                quiz=quiz,
+                number=1,
+                answers=answers_for(quiz, {**choices, "reflect": "Ask."}),
+                started_at=START,
+                now=START + timedelta(minutes=index),
+            )
+            session.commit()
+
+    run_in_threads(submit, LEARNERS)
+    with app.app_context(), new_session() as session:
+        assert tally_differences(session.connection()) == []
+        quiz, _ = quiz_versions(get_catalog())
+        for cohort in cohorts:
+            assert analyse_quiz(session, quiz, cohort.id).attempts == LEARNERS
