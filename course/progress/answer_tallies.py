@@ -236,13 +236,14 @@ def _run_compiled(connection: Connection, name: str, params: dict) -> None:
     connection.exec_driver_sql(compiled.string, values)
 
 
-def tally_attempt(session: Session, *, attempt_id: int, user_id: int) -> None:
+def tally_attempt(session: Session, *, attempt_id: int) -> None:
     """Add a submitted attempt's answers to the tallies of every cohort its learner joined.
 
-    Called by the service that records the attempt, after it is flushed, in its transaction.
+    Called by the service that records the attempt, in its transaction, after
+    ``record_item``: the learner's lock that it took is what this relies on
+    (taking it again would cost a submission one more round trip on PostgreSQL).
     """
     connection = session.connection()
-    _lock_learners(connection, [user_id])
     _run_compiled(connection, "answers", {"attempt_id": attempt_id})
     _run_compiled(connection, "attempts", {"attempt_id": attempt_id})
 

@@ -105,8 +105,8 @@ def submit_attempt(
     attempt.is_passed = is_passing(attempt.score, quiz.pass_mark)
     session.add(attempt)
     session.flush()
-    record_item(session, user_id, "quiz", quiz.slug)
-    tally_attempt(session, attempt_id=attempt.id, user_id=user_id)
+    record_item(session, user_id, "quiz", quiz.slug)  # takes the learner's lock first
+    tally_attempt(session, attempt_id=attempt.id)
     for verb in (Verb.ATTEMPTED, Verb.PASSED if attempt.is_passed else Verb.FAILED):
         record_event(
             session,
