@@ -34,6 +34,7 @@ from course.content.question_types import Question
 from course.db import new_session, utcnow
 from course.manage.cohorts import create_cohort, renew_invite_code
 from course.membership import CohortMember
+from course.progress.answer_tallies import rebuild_answer_tallies
 from course.progress.models import (
     LearningRecord,
     LessonProgress,
@@ -163,6 +164,7 @@ def fill_demo(
     session.execute(insert(CohortMember.__table__), joined)
     records.insert(session)
     summarise_everyone(session, catalog)  # the summaries the services would have written
+    rebuild_answer_tallies(session.connection())  # and the tallies
     return DemoCohort(
         cohort.id, cohort.name, MANAGER_EMAIL, learners, people[0]["email"], was_reset
     )

@@ -79,13 +79,16 @@ CHECK_SHOWN = 20  # differences printed; the count says how many more
 
 
 @db_cli.command("check")
-@click.option("--repair", is_flag=True, help="Recompute every summary from the facts after.")
+@click.option(
+    "--repair", is_flag=True, help="Recompute every summary and tally from the facts after."
+)
 @with_appcontext
 def check_command(repair: bool) -> None:
-    """Recompute the progress summaries from the facts and report any row that differs."""
+    """Recompute the summaries and answer tallies from the facts; report any row that differs."""
     from course.auth.models import User
     from course.content import get_catalog
     from course.db import new_session
+    from course.progress.answer_tallies import rebuild_answer_tallies, tally_differences
     from course.progress.summaries import (
         outline_rows,
         rebuild_summaries,
@@ -104,32 +107,55 @@ def check_command(repair: bool) -> None:
             session.commit()
             connection = session.connection()
         differences = summary_differences(connection)
+        tallies = tally_differences(connection)
         if not differences:
             click.echo("Every summary agrees with the facts.")
-            return
-        emails = dict(
-            session.execute(
-                select(User.id, User.email).where(
-                    User.id.in_({difference.user_id for difference in differences})
-                )
-            ).all()
-        )
-        for difference in differences[:CHECK_SHOWN]:
-            what = difference.item or "the course"
-            who = emails.get(difference.user_id, "?")
-            click.echo(
-                f"learner {difference.user_id} ({who}), {what}: stored {difference.stored}, "
-                f"the facts give {difference.recomputed}",
-                err=True,
+        else:
+            emails = dict(
+                session.execute(
+                    select(User.id, User.email).where(
+                        User.id.in_({difference.user_id for difference in differences})
+                    )
+                ).all()
             )
-        if len(differences) > CHECK_SHOWN:
-            click.echo(f"… and {len(differences) - CHECK_SHOWN} more.", err=True)
-        if repair:
-            rebuild_summaries(connection)
-            session.commit()
-            click.echo(f"Recomputed every summary ({len(differences)} rows differed).")
+            for difference in differences[:CHECK_SHOWN]:
+                what = difference.item or "the course"
+                who = emails.get(difference.user_id, "?")
+                click.echo(
+                    f"learner {difference.user_id} ({who}), {what}: stored {difference.stored}, "
+                    f"the facts give {difference.recomputed}",
+                    err=True,
+                )
+            if len(differences) > CHECK_SHOWN:
+                click.echo(f"… and {len(differences) - CHECK_SHOWN} more.", err=True)
+        if not tallies:
+            click.echo("Every answer tally agrees with the facts.")
+        else:
+            for tally in tallies[:CHECK_SHOWN]:
+                click.echo(
+                    f"{tally.table} {tally.key}: stored {tally.stored}, "
+                    f"the facts give {tally.recomputed}",
+                    err=True,
+                )
+            if len(tallies) > CHECK_SHOWN:
+                click.echo(f"… and {len(tallies) - CHECK_SHOWN} more.", err=True)
+        if not differences and not tallies:
             return
+        if repair:
+            if differences:
+                rebuild_summaries(connection)
+                click.echo(f"Recomputed every summary ({len(differences)} rows differed).")
+            if tallies:
+                rebuild_answer_tallies(connection)
+                click.echo(f"Recomputed every answer tally ({len(tallies)} rows differed).")
+            session.commit()
+            return
+    problems = []
+    if differences:
+        problems.append(f"{len(differences)} summary rows")
+    if tallies:
+        problems.append(f"{len(tallies)} answer tallies")
     raise click.ClickException(
-        f"{len(differences)} summary rows disagree with the facts; "
+        f"{' and '.join(problems)} disagree with the facts; "
         "`course db check --repair` recomputes them."
     )

@@ -129,3 +129,85 @@ def test_summaries_are_computed_for_records_from_before_them(tmp_path, make_app)
     assert course.required_done == 1
     assert course.last_activity_at.startswith("2026-01-03 09:00:00")
     assert app.test_cli_runner().invoke(args=["db", "check"]).exit_code == 0
+
+
+@sqlite_only
+def test_answer_tallies_are_filled_for_attempts_from_before_them(tmp_path, make_app):
+    url = f"sqlite:///{tmp_path / 'before-tallies.db'}"
+    command.upgrade(alembic_config(url), "0010_summaries")
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                'INSERT INTO "user" (id, email, name, role, created_at) VALUES '
+                "(1, 'a@example.com', 'A', 'learner', '2026-01-01 00:00:00'), "
+                "(2, 'b@example.com', 'B', 'learner', '2026-01-01 00:00:00'), "
+                "(3, 'c@example.com', 'C', 'learner', '2026-01-01 00:00:00')"
+            )
+        )
+        connection.execute(
+            text("INSERT INTO cohort (id, name, created_at) VALUES (1, 'C', '2026-01-01 00:00:00')")
+        )
+        # A and B joined; C is only invited, so C's attempt is not the cohort's.
+        connection.execute(
+            text(
+                "INSERT INTO cohort_member (cohort_id, user_id, joined_at, created_account) "
+                "VALUES (1, 1, '2026-01-02 00:00:00', 0), (1, 2, '2026-01-02 00:00:00', 0), "
+                "(1, 3, NULL, 0)"
+            )
+        )
+        for attempt_id, user_id, number, points, day in (
+            (1, 1, 1, 1.0, 3),
+            (2, 2, 1, 0.0, 4),
+            (3, 1, 2, 0.0, 5),
+            (4, 3, 1, 1.0, 2),
+        ):
+            connection.execute(
+                text(
+                    "INSERT INTO quiz_attempt (id, user_id, quiz_slug, content_version, number, "
+                    "started_at, submitted_at, points, max_points, score, pass_mark, is_passed) "
+                    "VALUES (:id, :user_id, 'fixture-quiz', 'v', :number, :at, :at, :points, 1, "
+                    ":points, 70, :points)"
+                ),
+                {
+                    "id": attempt_id,
+                    "user_id": user_id,
+                    "number": number,
+                    "points": points,
+                    "at": f"2026-01-0{day} 09:00:00.000000",
+                },
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO quiz_answer (attempt_id, position, question_id, question_type, "
+                    "question_version, answer, points, max_points, is_correct, review) VALUES "
+                    "(:id, 0, 'pick-one', 'single', NULL, :answer, :points, 1, :points, '{}')"
+                ),
+                {
+                    "id": attempt_id,
+                    "points": points,
+                    "answer": '"intern"' if points else '"coordinator"',
+                },
+            )
+    app = make_app(DATABASE_URL=url)
+    result = app.test_cli_runner().invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    with engine.connect() as connection:
+        tallies = connection.execute(
+            text(
+                "SELECT question_version, answer, is_first, responses, sum_x, first_answered_at "
+                "FROM answer_tally ORDER BY is_first DESC, answer"
+            )
+        ).all()
+        attempts = connection.execute(
+            text("SELECT is_first, attempts FROM attempt_tally ORDER BY is_first DESC")
+        ).all()
+    engine.dispose()
+    assert [(v, a, bool(f), n, x, t[:10]) for v, a, f, n, x, t in tallies] == [
+        ("", '"coordinator"', True, 1, 0.0, "2026-01-04"),
+        ("", '"intern"', True, 1, 1.0, "2026-01-03"),
+        ("", '"coordinator"', False, 1, 0.0, "2026-01-05"),
+    ]
+    assert [(bool(f), n) for f, n in attempts] == [(True, 2), (False, 1)]
+    check = app.test_cli_runner().invoke(args=["db", "check"])
+    assert check.exit_code == 0, check.output

@@ -20,6 +20,7 @@ from course.auth.models import User
 from course.db import insert_for
 from course.manage.paging import Paging
 from course.membership import JOINED, Cohort, CohortManager, CohortMember
+from course.progress.answer_tallies import learners_joined, learners_left
 from course.progress.summaries import refresh_members
 
 INVITE_CODE_BYTES = 16
@@ -185,14 +186,18 @@ def join_cohort(session: Session, *, cohort_id: int, user_ids: list[int], now: d
         set_={"joined_at": statement.excluded.joined_at},
         where=table.c.joined_at.is_(None),
     )
-    session.execute(
-        statement,
+    # Only the rows inserted or turned from an invitation come back: the learners new
+    # to the cohort, whose attempts its tallies do not count yet.
+    joined = session.scalars(
+        statement.returning(table.c.user_id),
         [
             {"cohort_id": cohort_id, "user_id": uid, "joined_at": now, "created_account": False}
             for uid in user_ids
         ],
-    )
-    refresh_members(session, cohort_id=cohort_id, user_ids=user_ids)
+    ).all()
+    learners_joined(session, cohort_id=cohort_id, user_ids=joined)
+    if joined:
+        refresh_members(session, cohort_id=cohort_id, user_ids=joined)
 
 
 def invite_to_cohort(
@@ -268,6 +273,7 @@ def accept_invitation(session: Session, *, cohort_id: int, user_id: int, now: da
     )
     if result.rowcount != 1:
         return False
+    learners_joined(session, cohort_id=cohort_id, user_ids=[user_id])
     refresh_members(session, cohort_id=cohort_id, user_ids=[user_id])
     return True
 
@@ -288,13 +294,16 @@ def remove_member(session: Session, *, cohort_id: int, user_id: int) -> bool:
     """Take a learner out of the cohort (or withdraw their invitation), keeping their records;
     tell whether they were in it.
     """
-    result = session.execute(
-        delete(CohortMember).where(
-            CohortMember.cohort_id == cohort_id, CohortMember.user_id == user_id
-        )
-    )
-    refresh_members(session, cohort_id=cohort_id, user_ids=[user_id])
-    return result.rowcount > 0
+    removed = session.execute(
+        delete(CohortMember)
+        .where(CohortMember.cohort_id == cohort_id, CohortMember.user_id == user_id)
+        .returning(CohortMember.joined_at)
+    ).all()
+    if any(joined_at is not None for (joined_at,) in removed):
+        learners_left(session, cohort_id=cohort_id, user_ids=[user_id])
+    if removed:
+        refresh_members(session, cohort_id=cohort_id, user_ids=[user_id])
+    return bool(removed)
 
 
 def add_manager(session: Session, cohort: Cohort, *, email: str, now: datetime) -> User:

@@ -69,6 +69,7 @@ def enrol_people(
     invite_to_cohort(
         session, cohort_id=cohort_id, user_ids=inviting, invited_by=invited_by, now=now
     )
+    # Accounts made just now have no attempts: joining, they bring nothing to the tallies.
     session.add_all(
         CohortMember(
             cohort_id=cohort_id,

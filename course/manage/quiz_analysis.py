@@ -12,16 +12,17 @@ some learners answered it is counted per version: its figures are those of the
 current version, and the earlier versions are listed apart, never mixed in.
 Answers from before versions were recorded count as one version of their own.
 
-The database does the counting: one grouped query returns, per question,
-version and distinct answer, the sums the mean and the correlation are
-computed from, so the page costs the same few queries at any cohort's size.
+The sums the mean and the correlation are computed from are kept per cohort,
+question, version and distinct answer as attempts are submitted and learners
+join or leave (``course.progress.answer_tallies``): the page reads those few
+rows, so it costs the same at any cohort's size.
 """
 
 from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from math import sqrt
@@ -30,16 +31,15 @@ from textwrap import shorten
 from typing import Any
 
 from markupsafe import Markup
-from sqlalchemy import Float, Select, Text, case, cast, func, or_, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
 from course.content.model import Lesson, ObjectiveReference, Quiz
-from course.content.question_types import QUESTION_TYPES, Question, ResponseCount
-from course.progress.models import QuizAnswer, QuizAttempt
+from course.content.question_types import Question, ResponseCount
+from course.progress.models import AnswerTally, AttemptTally
 
 MIN_RESPONSES = 10  # fewer than this, and the indices are noise
 REVIEW_BELOW = 0.3  # a discrimination under this suggests the question needs revising
-WRITTEN = json.dumps("(written)")  # what every given free-text answer is counted as
 PROMPT_LENGTH = 90  # characters of a prompt the summary table shows
 TYPE_LABELS = {
     "single": "One answer",
@@ -157,7 +157,7 @@ class QuizAnalysis:
 class Moments:
     """Running sums of paired values, from which their mean and correlation follow.
 
-    The database adds them up, so a cohort's answers never travel to Python:
+    The database keeps them added up, so a cohort's answers never travel to Python:
     the figures come from a handful of numbers however many attempts there are.
     """
 
@@ -217,27 +217,48 @@ class _Responses:
 def analyse_quiz(
     session: Session,
     quiz: Quiz,
-    learner_ids: Select,
+    cohort_id: int,
     *,
     first_only: bool = True,
     lessons: Mapping[str, Lesson] | None = None,
 ) -> QuizAnalysis:
-    """Return per-question figures over the learners' attempts (their first ones by default).
+    """Return per-question figures over the cohort's attempts (their first ones by default).
 
     With ``lessons`` (the catalog's), the figures are also gathered by the lesson
     objective each question assesses.
     """
-    taken = [QuizAttempt.quiz_slug == quiz.slug, QuizAttempt.user_id.in_(learner_ids)]
-    if first_only:
-        taken.append(QuizAttempt.number == 1)
+    counted = [AttemptTally.cohort_id == cohort_id, AttemptTally.quiz_slug == quiz.slug]
+    first = AttemptTally.is_first
+    # Attempts are numbered from 1, so each learner who made any has exactly one first.
     attempts, learners = session.execute(
-        select(func.count(), func.count(QuizAttempt.user_id.distinct())).where(*taken)
+        select(
+            func.coalesce(func.sum(case((first, AttemptTally.attempts))), 0)
+            if first_only
+            else func.coalesce(func.sum(AttemptTally.attempts), 0),
+            func.coalesce(func.sum(case((first, AttemptTally.attempts))), 0),
+        ).where(*counted)
     ).one()
+    sums = session.execute(_tallied_sums(cohort_id, quiz.slug, first_only=first_only))
+    return figures_from_sums(
+        quiz, sums, attempts=attempts, learners=learners, first_only=first_only, lessons=lessons
+    )
+
+
+def figures_from_sums(
+    quiz: Quiz,
+    sums: Iterable,
+    *,
+    attempts: int,
+    learners: int,
+    first_only: bool,
+    lessons: Mapping[str, Lesson] | None = None,
+) -> QuizAnalysis:
+    """Return the analysis from sums per question, version and answer (as tallied)."""
     by_question: dict[str, dict[str | None, _Responses]] = defaultdict(
         lambda: defaultdict(_Responses)
     )
-    for row in session.execute(_answer_sums(taken)):
-        responses = by_question[row.question_id][row.question_version]
+    for row in sums:
+        responses = by_question[row.question_id][row.question_version or None]
         responses.count += row.responses
         responses.graded.add(
             Moments(
@@ -266,44 +287,33 @@ def analyse_quiz(
     )
 
 
-def _answer_sums(taken: list) -> Select:
-    """Sum the answers of the attempts ``taken`` selects, per question, version and answer.
+def _tallied_sums(cohort_id: int, quiz_slug: str, *, first_only: bool) -> Select:
+    """SELECT the cohort's tallies of the quiz per question, version and answer.
 
-    x is the share of its points an answer earned, y the rest of its attempt's
-    points, as Moodle correlates them; sums over the answers of a question add
-    up to the question's. Grouping by the answer as well counts the picks in
-    the same pass; a free-text answer is grouped only by whether it was given.
+    A handful of rows per question, however many attempts the cohort made: the
+    tallies were summed as the answers were given (``course.progress.answer_tallies``).
+    "All attempts" adds the rows of first and later attempts together.
     """
-    points = cast(QuizAnswer.points, Float)
-    is_graded = QuizAnswer.max_points > 0
-    x = case((is_graded, points / cast(QuizAnswer.max_points, Float)))
-    y = case((is_graded, cast(QuizAttempt.points, Float) - points))
-    stored = cast(QuizAnswer.answer, Text)
-    free_text = [name for name, kind in QUESTION_TYPES.items() if kind.is_free_text]
-    answer = case(
-        (
-            QuizAnswer.question_type.in_(free_text),
-            case((or_(stored.is_(None), stored == "null"), "null"), else_=WRITTEN),
-        ),
-        else_=stored,
-    )
+    tally = AnswerTally
+    counted = [tally.cohort_id == cohort_id, tally.quiz_slug == quiz_slug]
+    if first_only:
+        counted.append(tally.is_first)
     return (
         select(
-            QuizAnswer.question_id,
-            QuizAnswer.question_version,
-            answer.label("answer"),
-            func.count().label("responses"),
-            func.count(x).label("graded"),
-            func.sum(x).label("sum_x"),
-            func.sum(y).label("sum_y"),
-            func.sum(x * y).label("sum_xy"),
-            func.sum(x * x).label("sum_xx"),
-            func.sum(y * y).label("sum_yy"),
-            func.min(QuizAttempt.submitted_at).label("first_answered"),
+            tally.question_id,
+            tally.question_version,
+            tally.answer,
+            func.sum(tally.responses).label("responses"),
+            func.sum(tally.graded).label("graded"),
+            func.sum(tally.sum_x).label("sum_x"),
+            func.sum(tally.sum_y).label("sum_y"),
+            func.sum(tally.sum_xy).label("sum_xy"),
+            func.sum(tally.sum_xx).label("sum_xx"),
+            func.sum(tally.sum_yy).label("sum_yy"),
+            func.min(tally.first_answered_at).label("first_answered"),
         )
-        .join(QuizAttempt, QuizAnswer.attempt_id == QuizAttempt.id)
-        .where(*taken)
-        .group_by(QuizAnswer.question_id, QuizAnswer.question_version, answer)
+        .where(*counted)
+        .group_by(tally.question_id, tally.question_version, tally.answer)
     )
 
 

@@ -272,7 +272,7 @@ def quiz_analysis(cohort_id: int, slug: str):
     analysis = analyse_quiz(
         get_session(),
         quiz,
-        member_ids(cohort.id),
+        cohort.id,
         first_only=first_only,
         lessons=catalog.lessons,
     )

@@ -391,3 +391,50 @@ class MemberSummary(Model):
     active_day: Mapped[int]  # the day of the last activity, or of joining when never active
     due_day: Mapped[int | None]  # their own due date if a manager set one, else the cohort's
     completed_day: Mapped[int | None]  # the day of ``completed_at``, for the completions chart
+
+
+class AnswerTally(Model):
+    """A cohort's answers to one question of a quiz, summed per version and answer given.
+
+    Written with the facts (``course.progress.answer_tallies``): when an attempt is
+    submitted, and when a learner joins or leaves the cohort. The question analysis
+    reads these few rows instead of every answer of the cohort. First attempts and
+    later ones are summed apart, so "first attempts" is one set of rows and "all
+    attempts" both.
+    """
+
+    __tablename__ = "answer_tally"
+
+    cohort_id: Mapped[int] = mapped_column(
+        ForeignKey("cohort.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    quiz_slug: Mapped[str] = mapped_column(String(100), primary_key=True)
+    question_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    # "" for answers from before versions were recorded: a key column cannot be NULL.
+    question_version: Mapped[str] = mapped_column(String(16), primary_key=True)
+    # The stored answer as JSON text ("null" for none); a free-text answer counts only
+    # as given or not, so its text is never kept here.
+    answer: Mapped[str] = mapped_column(Text, primary_key=True)
+    is_first: Mapped[bool] = mapped_column(primary_key=True)  # from attempts numbered 1
+    responses: Mapped[int]
+    graded: Mapped[int]  # the responses to a question worth points
+    # x: the share of the question's points earned, y: the rest of the attempt's points.
+    sum_x: Mapped[float]
+    sum_y: Mapped[float]
+    sum_xy: Mapped[float]
+    sum_xx: Mapped[float]
+    sum_yy: Mapped[float]
+    first_answered_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class AttemptTally(Model):
+    """How many attempts a cohort's learners made at a quiz, first ones and later ones apart."""
+
+    __tablename__ = "attempt_tally"
+
+    cohort_id: Mapped[int] = mapped_column(
+        ForeignKey("cohort.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    quiz_slug: Mapped[str] = mapped_column(String(100), primary_key=True)
+    is_first: Mapped[bool] = mapped_column(primary_key=True)
+    attempts: Mapped[int]

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from course.content.model import Quiz
+from course.progress.answer_tallies import tally_attempt
 from course.progress.completions import Completion, tell_completed
 from course.progress.models import AttemptGrant, QuizAnswer, QuizAttempt
 from course.progress.records import Verb, record_event
@@ -104,7 +105,8 @@ def submit_attempt(
     attempt.is_passed = is_passing(attempt.score, quiz.pass_mark)
     session.add(attempt)
     session.flush()
-    record_item(session, user_id, "quiz", quiz.slug)
+    record_item(session, user_id, "quiz", quiz.slug)  # takes the learner's lock first
+    tally_attempt(session, attempt_id=attempt.id)
     for verb in (Verb.ATTEMPTED, Verb.PASSED if attempt.is_passed else Verb.FAILED):
         record_event(
             session,

@@ -1,7 +1,7 @@
 """member summaries: a row per cohort and joined learner, so cohort reports read one table
 
 Revision ID: 0015_member_summaries
-Revises: 0010_summaries
+Revises: 0014_answer_tallies
 Create Date: 2026-12-06 10:00:00.000000
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import course.db
 
 revision: str = "0015_member_summaries"
-down_revision: str | None = "0010_summaries"
+down_revision: str | None = "0014_answer_tallies"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

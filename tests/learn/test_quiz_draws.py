@@ -10,7 +10,6 @@ import pytest
 from course.auth.models import Role
 from course.content import get_catalog
 from course.db import new_session
-from course.manage.cohorts import member_ids
 from course.manage.quiz_analysis import analyse_quiz
 from course.progress.draws import draw_for
 from course.progress.models import QuizAttempt, QuizDraw
@@ -242,7 +241,7 @@ def test_question_analysis_counts_each_question_over_the_attempts_that_drew_it(
     manager = make_user(role=Role.MANAGER)
     cohort = make_cohort(manager, members=learners)
     with app.app_context(), new_session() as session:
-        analysis = analyse_quiz(session, get_catalog().quizzes[SLUG], member_ids(cohort.id))
+        analysis = analyse_quiz(session, get_catalog().quizzes[SLUG], cohort.id)
     responses = {stats.question.id: stats.responses for stats in analysis.questions}
     assert responses == {
         "pick-one": 3,

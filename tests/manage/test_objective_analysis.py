@@ -5,7 +5,6 @@ import pytest
 from course.auth.models import Role
 from course.content import get_catalog
 from course.db import new_session
-from course.manage.cohorts import member_ids
 from course.manage.quiz_analysis import analyse_quiz
 from tests.content.broken_copies import CourseCopy, add_objectives
 from tests.manage.test_analysis import answers_for
@@ -45,7 +44,7 @@ def test_facility_by_objective_is_the_mean_of_its_questions_weakest_first(
         analysis = analyse_quiz(
             session,
             catalog.quizzes["fixture-quiz"],
-            member_ids(cohort.id),
+            cohort.id,
             lessons=catalog.lessons,
         )
     roles, find_your_way = analysis.objectives
