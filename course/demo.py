@@ -26,7 +26,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import click
 from flask.cli import with_appcontext
@@ -221,40 +221,41 @@ def fill_demo(
     # The stored outline first (which recomputes existing summaries if it changed), so
     # that each batch's summaries are written for the catalog's outline.
     ensure_outline(session, catalog)
+    now = now.astimezone(UTC)  # rows hold UTC (SQLite's as text)
     start = now - timedelta(days=28)
     # Drawn for the whole cohort before anyone's activity, as they always were, so a
     # seed gives the same cohort whatever the batch size.
     names = [f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}" for _ in range(learners)]
     spread = standings(learners, rng)
     connection = session.connection()
-    bulk = BulkInsert(connection)
-    activity = Activity(catalog, rng, bulk)
-    new_user_id = bulk.new_ids(USERS)
-    created = bulk.stamp(start)
-    with TimeOrderedRecords() as learning:
+    with BulkInsert(connection) as bulk, TimeOrderedRecords() as learning:
+        activity = Activity(catalog, rng, bulk)
+        new_user_id = bulk.new_ids(USERS)
+        created = bulk.stamp(start)
         for first in range(0, learners, batch):
             numbers = range(first, min(first + batch, learners))
             user_ids = [new_user_id() for _ in numbers]
-            bulk.send(
-                USERS,
-                USER_COLUMNS,
-                (
-                    (user_id, _email(tag, number), names[number], LEARNER, password_hash, created)
-                    for user_id, number in zip(user_ids, numbers, strict=True)
-                ),
-            )
+            people = [
+                (user_id, _email(tag, number), names[number], LEARNER, password_hash, created)
+                for user_id, number in zip(user_ids, numbers, strict=True)
+            ]
             joined = []
             for user_id, number in zip(user_ids, numbers, strict=True):
                 joined_at = start + timedelta(hours=rng.uniform(0, 72))
                 joined.append((cohort.id, user_id, bulk.stamp(joined_at), False))
                 Learner(activity, user_id, spread[number]).walk(joined_at, now)
+            # The batch before is in by now, or this waits for it: two batches at most
+            # are held, one being sent while the next is made.
+            bulk.wait()
+            bulk.send(USERS, USER_COLUMNS, people)
             bulk.send(MEMBERS, MEMBER_COLUMNS, joined)
             learning.add(activity.send())
             # The summaries the services would have written, from the facts just sent.
-            summarise_new_learners(connection, _cohort_learners(cohort.id, user_ids))
+            bulk.call(summarise_new_learners, connection, _cohort_learners(cohort.id, user_ids))
         # Every batch's records at once, in time order, so row ids follow it as they
         # do for real activity: the LRS forwarder sends in that order.
         bulk.send(RECORDS, RECORD_COLUMNS, learning.in_time_order())
+        bulk.wait()
     return DemoCohort(cohort.id, cohort.name, MANAGER_EMAIL, learners, _email(tag, 0), was_reset)
 
 
