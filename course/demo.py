@@ -228,7 +228,8 @@ def fill_demo(
     names = [f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}" for _ in range(learners)]
     spread = standings(learners, rng)
     connection = session.connection()
-    with BulkInsert(connection) as bulk, TimeOrderedRecords() as learning:
+    # The sending ends before the files of learning records close.
+    with TimeOrderedRecords() as learning, BulkInsert(connection) as bulk:
         activity = Activity(catalog, rng, bulk)
         new_user_id = bulk.new_ids(USERS)
         created = bulk.stamp(start)
