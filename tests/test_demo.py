@@ -208,3 +208,20 @@ def test_a_demo_made_in_batches_is_the_cohort_its_seed_gives_in_one(app):
         times = [row[-1] for row in records]
         assert times == sorted(times)
         assert summary_differences(session.connection()) == []
+
+
+@sqlite_only
+def test_the_demo_gives_back_its_connection_with_sqlite_page_cache_as_it_was(app):
+    with app.app_context(), new_session(write=True) as session:
+        pragma = "PRAGMA cache_size"
+        before = session.connection().exec_driver_sql(pragma).scalar()
+        fill_demo(
+            session,
+            get_catalog(),
+            learners=3,
+            password_hash="not used",
+            now=utcnow(),
+            rng=random.Random(1),
+        )
+        assert session.connection().exec_driver_sql(pragma).scalar() == before
+        session.commit()
