@@ -4,37 +4,46 @@ Learners walk the real outline: they open and complete lessons, answer quiz
 questions graded by the real question types (better learners answer better,
 harder questions are missed more, retries improve), and choose their way
 through the real scenario graphs, leaving the learning records that real
-activity leaves (so the cohort's xAPI export reads like a real one). Rows go in
-with one bulk INSERT per table, and every learner shares one password hash, so
-thousands take seconds.
+activity leaves (so the cohort's xAPI export reads like a real one). Learners
+are made a batch at a time, each batch's rows sent in bulk as plain tuples
+(``course.bulk_insert``: COPY on PostgreSQL) with its summaries, and every
+learner shares one password hash, so a hundred thousand take minutes and the
+memory of one batch.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import heapq
 import json
 import math
+import operator
+import pickle
 import random
 import secrets
+import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import JSON, TypeDecorator, bindparam, insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from course.auth.models import AuthSession, Role, User
 from course.auth.passwords import hash_password
+from course.bulk_insert import BulkInsert
 from course.content import get_catalog
-from course.content.model import Catalog, Quiz, Scenario
+from course.content.model import Catalog, Choice, Quiz, Scenario, Step
 from course.content.question_types import Question
 from course.db import new_session, utcnow
 from course.manage.cohorts import create_cohort, renew_invite_code
 from course.membership import CohortMember
 from course.progress.answer_tallies import rebuild_answer_tallies
+from course.progress.item_kinds import LearnerFilter
 from course.progress.models import (
     LearningRecord,
     LessonProgress,
@@ -44,8 +53,8 @@ from course.progress.models import (
     ScenarioRun,
 )
 from course.progress.quizzes import is_passing
-from course.progress.records import Verb, record_values
-from course.progress.summaries import summarise_everyone
+from course.progress.records import Verb
+from course.progress.summaries import ensure_outline, refresh_members, summarise_new_learners
 
 MANAGER_EMAIL = "demo.manager@example.com"
 # fmt: off
@@ -60,6 +69,69 @@ LAST_NAMES = (
     "Silva", "Tanaka", "Umeh", "Varga", "Weber", "Yilmaz", "Zhang",
 )
 # fmt: on
+
+BATCH = 2_000  # learners made and sent at a time
+RECORDS_PER_PICKLE = 1_000  # learning records read back at a time from each batch's file
+
+# Each table's rows as tuples of these columns, named in the table's order.
+USERS, USER_COLUMNS = User.__table__, ("id", "email", "name", "role", "password_hash", "created_at")
+MEMBERS, MEMBER_COLUMNS = (
+    CohortMember.__table__,
+    ("cohort_id", "user_id", "joined_at", "created_account"),
+)
+LESSONS, LESSON_COLUMNS = (
+    LessonProgress.__table__,
+    ("user_id", "lesson_slug", "first_opened_at", "last_opened_at", "completed_at"),
+)
+ATTEMPTS, ATTEMPT_COLUMNS = (
+    QuizAttempt.__table__,
+    (
+        "id", "user_id", "quiz_slug", "content_version", "number", "started_at", "submitted_at",
+        "points", "max_points", "score", "pass_mark", "is_passed",
+    ),
+)  # fmt: skip
+ANSWERS, ANSWER_COLUMNS = (
+    QuizAnswer.__table__,
+    (
+        "attempt_id", "position", "question_id", "question_type", "question_version", "answer",
+        "points", "max_points", "is_correct", "review",
+    ),
+)  # fmt: skip
+ANSWER_POINTS = ANSWER_COLUMNS.index("points")
+RUNS, RUN_COLUMNS = (
+    ScenarioRun.__table__,
+    (
+        "id", "user_id", "scenario_slug", "content_version", "number", "started_at",
+        "updated_at", "current_step", "ending_id", "ending_title", "ending_rating",
+        "finished_at", "points", "max_points", "score", "pass_mark", "is_passed",
+    ),
+)  # fmt: skip
+CHOICES, CHOICE_COLUMNS = (
+    ScenarioChoice.__table__,
+    (
+        "run_id", "position", "step_id", "choice_id", "choice_text", "feedback_html", "points",
+        "rating", "chosen_at",
+    ),
+)  # fmt: skip
+RECORDS, RECORD_COLUMNS = (
+    LearningRecord.__table__,
+    (
+        "user_id", "verb", "object_kind", "object_slug", "object_part", "score", "is_success",
+        "is_completion", "response", "recorded_at",
+    ),
+)  # fmt: skip
+LEARNER = Role.LEARNER.value
+# The verbs as stored: plain strings, as the services' records hold them.
+(
+    VERB_OPENED, VERB_COMPLETED, VERB_ATTEMPTED, VERB_PASSED, VERB_FAILED, VERB_CHOSE,
+    VERB_FINISHED,
+) = (
+    verb.value
+    for verb in (
+        Verb.OPENED, Verb.COMPLETED, Verb.ATTEMPTED, Verb.PASSED, Verb.FAILED, Verb.CHOSE,
+        Verb.FINISHED,
+    )
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -112,8 +184,13 @@ def fill_demo(
     password_hash: str,
     now: datetime,
     rng: random.Random,
+    batch: int = BATCH,
 ) -> DemoCohort:
-    """Add the demo manager (or reset its password and sign-ins), a cohort and its records."""
+    """Add the demo manager (or reset its password and sign-ins), a cohort and its records.
+
+    Learners are made ``batch`` at a time: each batch's rows are sent and dropped
+    before the next is made, so memory does not grow with the cohort.
+    """
     manager = session.scalar(select(User).where(User.email == MANAGER_EMAIL))
     was_reset = manager is not None
     if manager is None:
@@ -141,33 +218,65 @@ def fill_demo(
         now=now - timedelta(days=30),
     )
     renew_invite_code(cohort)
+    session.flush()
+    # The stored outline first (which recomputes existing summaries if it changed), so
+    # that each batch's summaries are written for the catalog's outline.
+    ensure_outline(session, catalog)
+    now = now.astimezone(UTC)  # rows hold UTC (SQLite's as text)
     start = now - timedelta(days=28)
-    people = [
-        {
-            "email": f"demo-{tag}-{number:05d}@example.com",
-            "name": f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
-            "role": Role.LEARNER,
-            "password_hash": password_hash,
-            "created_at": start,
-        }
-        for number in range(1, learners + 1)
-    ]
-    user_ids = session.scalars(
-        insert(User).returning(User.id, sort_by_parameter_order=True), people
-    ).all()
-    records = Records(rng)
-    joined = []
-    for user_id, standing in zip(user_ids, standings(learners, rng), strict=True):
-        joined_at = start + timedelta(hours=rng.uniform(0, 72))
-        joined.append({"cohort_id": cohort.id, "user_id": user_id, "joined_at": joined_at})
-        Learner(catalog, rng, records, user_id, standing).walk(joined_at, now)
-    session.execute(insert(CohortMember.__table__), joined)
-    records.insert(session)
-    summarise_everyone(session, catalog)  # the summaries the services would have written
-    rebuild_answer_tallies(session.connection())  # and the tallies
-    return DemoCohort(
-        cohort.id, cohort.name, MANAGER_EMAIL, learners, people[0]["email"], was_reset
+    # Drawn for the whole cohort before anyone's activity, as they always were, so a
+    # seed gives the same cohort whatever the batch size.
+    names = [f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}" for _ in range(learners)]
+    spread = standings(learners, rng)
+    connection = session.connection()
+    # The sending ends before the files of learning records close.
+    with TimeOrderedRecords() as learning, BulkInsert(connection) as bulk:
+        activity = Activity(catalog, rng, bulk)
+        new_user_id = bulk.new_ids(USERS)
+        created = bulk.stamp(start)
+        for first in range(0, learners, batch):
+            numbers = range(first, min(first + batch, learners))
+            user_ids = [new_user_id() for _ in numbers]
+            people = [
+                (user_id, _email(tag, number), names[number], LEARNER, password_hash, created)
+                for user_id, number in zip(user_ids, numbers, strict=True)
+            ]
+            joined = []
+            for user_id, number in zip(user_ids, numbers, strict=True):
+                joined_at = start + timedelta(hours=rng.uniform(0, 72))
+                joined.append((cohort.id, user_id, bulk.stamp(joined_at), False))
+                Learner(activity, user_id, spread[number]).walk(joined_at, now)
+            # The batch before is in by now, or this waits for it: two batches at most
+            # are held, one being sent while the next is made.
+            bulk.wait()
+            bulk.send(USERS, USER_COLUMNS, people)
+            bulk.send(MEMBERS, MEMBER_COLUMNS, joined)
+            learning.add(activity.send())
+            # The summaries the services would have written, from the facts just sent.
+            bulk.call(summarise_new_learners, connection, _cohort_learners(cohort.id, user_ids))
+        # Every batch's records at once, in time order, so row ids follow it as they
+        # do for real activity: the LRS forwarder sends in that order.
+        bulk.send(RECORDS, RECORD_COLUMNS, learning.in_time_order())
+        bulk.wait()
+    # What joining and submitting would have written for the cohort: its learners'
+    # rows in its reports and its answer tallies, from the facts now in.
+    refresh_members(session, cohort_id=cohort.id)
+    rebuild_answer_tallies(connection)
+    return DemoCohort(cohort.id, cohort.name, MANAGER_EMAIL, learners, _email(tag, 0), was_reset)
+
+
+def _email(tag: str, number: int) -> str:
+    return f"demo-{tag}-{number + 1:05d}@example.com"
+
+
+def _cohort_learners(cohort_id: int, user_ids: list[int]) -> LearnerFilter:
+    """Return a filter letting through this batch's learners: the cohort's, in their id range."""
+    batch = (
+        select(CohortMember.user_id)
+        .where(CohortMember.cohort_id == cohort_id)
+        .where(CohortMember.user_id.between(min(user_ids), max(user_ids)))
     )
+    return lambda user_id: user_id.in_(batch)
 
 
 NOT_STARTED = 0.1  # the share of the cohort that has not begun
@@ -210,91 +319,157 @@ class Dealer:
         return [question.id for question in self.quiz.questions if question.id in picked]
 
 
-class SerializedJSON(TypeDecorator):
-    """A JSON column's value serialized already: sent as it is, not serialized per row."""
+class Activity:
+    """The rows one batch of learners leaves, and what lasts from batch to batch.
 
-    impl = JSON
-    cache_ok = True
+    Rows are tuples in their table's order of columns. What every learner shares is
+    made once: the draws are dealt across the whole cohort, and each distinct answer
+    to a question is graded, reviewed and serialized the first time it is given.
+    """
 
-    def bind_processor(self, dialect):
-        return None
-
-
-class Records:
-    """The rows to insert, gathered per table; children wait for their parents' ids."""
-
-    def __init__(self, rng: random.Random):
-        self.rng = rng
+    def __init__(self, catalog: Catalog, rng: random.Random, bulk: BulkInsert):
+        self.catalog, self.rng, self.bulk = catalog, rng, bulk
+        self.stamp = bulk.stamp
         # Per quiz and attempt number: the analysis counts first attempts by default.
         self.dealers: dict[tuple[str, int], Dealer] = {}
-        self.lessons: list[dict] = []
-        self.attempts: list[dict] = []
-        self.answers: list[list[dict]] = []  # per attempt, in the same order
-        self.runs: list[dict] = []
-        self.choices: list[list[dict]] = []  # per run
-        self.reviews: dict[tuple, dict] = {}  # graded answers, reused across learners
-        self.learning: list[dict] = []  # learning records, as the services would write them
+        self.drawn: dict[tuple[str, tuple[str, ...]], Quiz] = {}
+        # (question id, answer) -> the answer row's columns from question_id to review
+        self.graded: dict[tuple, tuple] = {}
+        # Per scenario choice: the choice row's columns from step_id to rating
+        self.chosen: dict[tuple[str, str, str], tuple] = {}
+        self.new_attempt_id = bulk.new_ids(ATTEMPTS)
+        self.new_run_id = bulk.new_ids(RUNS)
+        self.lessons: list[tuple] = []
+        self.attempts: list[tuple] = []
+        self.answers: list[tuple] = []
+        self.runs: list[tuple] = []
+        self.choices: list[tuple] = []
+        self.learning: list[tuple] = []  # learning records, as the services would write them
 
     def draw(self, quiz: Quiz, number: int) -> Quiz:
         """Return the quiz as attempt ``number`` of a learner gets it, drawn if it has sections."""
         if not quiz.has_draws:
             return quiz
-        dealer = self.dealers.setdefault((quiz.slug, number), Dealer(quiz, self.rng))
-        return quiz.drawn(dealer.deal())
+        dealer = self.dealers.get((quiz.slug, number))
+        if dealer is None:
+            dealer = self.dealers[quiz.slug, number] = Dealer(quiz, self.rng)
+        question_ids = tuple(dealer.deal())
+        drawn = self.drawn.get((quiz.slug, question_ids))
+        if drawn is None:
+            drawn = self.drawn[quiz.slug, question_ids] = quiz.drawn(question_ids)
+        return drawn
 
-    def insert(self, session: Session) -> None:
-        """Insert every gathered row, parents first, one bulk INSERT per table."""
-        if self.lessons:
-            session.execute(insert(LessonProgress.__table__), self.lessons)
-        # The graded answers and reviews were serialized once each, when first given.
-        answers = insert(QuizAnswer.__table__).values(
-            answer=bindparam("answer_json", type_=SerializedJSON()),
-            review=bindparam("review_json", type_=SerializedJSON()),
-        )
-        self._insert_with_children(session, QuizAttempt, self.attempts, answers, self.answers)
-        self._insert_with_children(
-            session, ScenarioRun, self.runs, insert(ScenarioChoice.__table__), self.choices
-        )
-        if self.learning:
-            # In time order, so row ids follow it as they do for real activity (a
-            # stable sort keeps "attempted" before "passed" at the same instant).
-            self.learning.sort(key=lambda row: row["recorded_at"])
-            # Into the table, not through the ORM: the ORM leaves out a row's None
-            # values and so splits rows of differing shapes into many INSERTs.
-            session.execute(insert(LearningRecord.__table__), self.learning)
+    def graded_answer(self, question: Question, response) -> tuple:
+        """Return the answer row's columns from question_id on, for this response."""
+        key = (question.id, type(response), _hashable(response))
+        found = self.graded.get(key)
+        if found is None:
+            grade = question.grade(response)
+            review = question.review(response, grade)
+            found = self.graded[key] = (
+                question.id,
+                question.type,
+                question.version,
+                json.dumps(question.answer_to_json(response)),
+                grade.points,
+                question.points,
+                grade.is_correct,
+                json.dumps(review),
+            )
+        return found
+
+    def chosen_columns(self, scenario: Scenario, step: Step, choice: Choice) -> tuple:
+        """Return the choice row's columns from step_id to rating."""
+        key = (scenario.slug, step.id, choice.id)
+        found = self.chosen.get(key)
+        if found is None:
+            found = self.chosen[key] = (
+                step.id,
+                choice.id,
+                choice.text,
+                choice.feedback_html,
+                choice.points,
+                choice.rating,
+            )
+        return found
+
+    def send(self) -> list[tuple]:
+        """Insert the batch's rows, parents first; hand back its learning records and forget it."""
+        bulk = self.bulk
+        bulk.send(LESSONS, LESSON_COLUMNS, self.lessons)
+        bulk.send(ATTEMPTS, ATTEMPT_COLUMNS, self.attempts)
+        bulk.send(ANSWERS, ANSWER_COLUMNS, self.answers)
+        bulk.send(RUNS, RUN_COLUMNS, self.runs)
+        bulk.send(CHOICES, CHOICE_COLUMNS, self.choices)
+        learning = self.learning
+        self.lessons, self.attempts, self.answers = [], [], []
+        self.runs, self.choices, self.learning = [], [], []
+        return learning
+
+
+def _hashable(response):
+    """Return a response as a dictionary key (a classify answer is a dict)."""
+    if isinstance(response, dict):
+        return tuple(sorted(response.items()))
+    if isinstance(response, list):
+        return tuple(response)
+    return response
+
+
+RECORDED_AT = operator.itemgetter(RECORD_COLUMNS.index("recorded_at"))
+
+
+class TimeOrderedRecords:
+    """Learning records given a batch at a time, handed back in time order, in bounded memory.
+
+    Each batch's records are sorted and set aside in a temporary file; at the end
+    the files are merged. Both steps keep records at the same instant in the order
+    they were made ("attempted" before "passed"), batch after batch, as one stable
+    sort of them all would.
+    """
+
+    def __init__(self):
+        self.files: list = []
+
+    def __enter__(self) -> TimeOrderedRecords:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        for file in self.files:
+            file.close()
+
+    def add(self, records: list[tuple]) -> None:
+        """Set a batch's records aside, sorted by when they were recorded."""
+        records.sort(key=RECORDED_AT)
+        file = tempfile.TemporaryFile()  # noqa: SIM115  (closed on leaving the block)
+        self.files.append(file)
+        for first in range(0, len(records), RECORDS_PER_PICKLE):
+            pickle.dump(records[first : first + RECORDS_PER_PICKLE], file, pickle.HIGHEST_PROTOCOL)
+        file.seek(0)
+
+    def in_time_order(self) -> Iterator[tuple]:
+        """Yield every batch's records, oldest first (ties in the order they were made)."""
+        # heapq.merge takes equal keys from the earlier file first: a stable merge.
+        return heapq.merge(*(self._read(file) for file in self.files), key=RECORDED_AT)
 
     @staticmethod
-    def _insert_with_children(session, parent, rows, insert_children, children) -> None:
-        # Core INSERTs into the tables: the ORM's bulk path costs more per row and
-        # adds nothing for rows never loaded as objects here.
-        if not rows:
-            return
-        table = parent.__table__
-        ids = session.execute(
-            insert(table).returning(table.c.id, sort_by_parameter_order=True), rows
-        ).scalars()
-        (key,) = (
-            fk.parent.name for fk in insert_children.table.foreign_keys if fk.column.table is table
-        )
-        flat = []
-        for parent_id, child_rows in zip(ids, children, strict=True):
-            for row in child_rows:
-                row[key] = parent_id
-            flat += child_rows
-        if flat:
-            session.execute(insert_children, flat)
+    def _read(file) -> Iterator[tuple]:
+        while True:
+            try:
+                yield from pickle.load(file)  # noqa: S301  (our own temporary file)
+            except EOFError:
+                return
 
 
 class Learner:
     """One demo learner: how able, how far along and how recently active."""
 
-    def __init__(
-        self, catalog: Catalog, rng: random.Random, records: Records, user_id: int, standing: float
-    ):
-        self.catalog, self.rng, self.records, self.user_id = catalog, rng, records, user_id
-        self.skill = rng.gauss(1.8, 1.0)
-        self.persistence = rng.uniform(0.3, 0.95)
-        count = len(catalog.items)
+    def __init__(self, activity: Activity, user_id: int, standing: float):
+        self.activity, self.user_id = activity, user_id
+        self.catalog, self.rng, self.stamp = activity.catalog, activity.rng, activity.stamp
+        self.skill = self.rng.gauss(1.8, 1.0)
+        self.persistence = self.rng.uniform(0.3, 0.95)
+        count = len(self.catalog.items)
         if standing < NOT_STARTED:
             self.reach = 0
         elif standing >= 1 - FINISHED:
@@ -321,99 +496,92 @@ class Learner:
             else:
                 self.scenario(self.catalog.scenarios[item.slug], at, is_frontier)
 
-    def learned(self, verb: Verb, kind: str, slug: str, at: datetime, **result) -> None:
-        """Keep the learning record the services would write for this event."""
-        self.records.learning.append(
-            record_values(user_id=self.user_id, verb=verb, kind=kind, slug=slug, at=at, **result)
-        )
-
     def lesson(self, slug: str, at: datetime, is_frontier: bool) -> None:
         """Open the lesson, and complete it unless it is where the learner stopped."""
-        done = None if is_frontier and self.rng.random() < 0.6 else at + timedelta(minutes=8)
-        self.learned(Verb.OPENED, "lesson", slug, at)
-        if done is not None:
-            self.learned(Verb.COMPLETED, "lesson", slug, done, is_completion=True)
-        self.records.lessons.append(
-            {
-                "user_id": self.user_id,
-                "lesson_slug": slug,
-                "first_opened_at": at,
-                "last_opened_at": done or at,
-                "completed_at": done,
-            }
+        opened = self.stamp(at)
+        learning = self.activity.learning
+        learning.append(
+            (self.user_id, VERB_OPENED, "lesson", slug, None, None, None, None, None, opened)
         )
+        if is_frontier and self.rng.random() < 0.6:
+            done = None
+        else:
+            done = self.stamp(at + timedelta(minutes=8))
+            learning.append(
+                (self.user_id, VERB_COMPLETED, "lesson", slug, None, None, None, True, None, done)
+            )
+        self.activity.lessons.append((self.user_id, slug, opened, done or opened, done))
 
     def quiz(self, quiz: Quiz, at: datetime) -> None:
         """Take the quiz until passed, out of attempts, or out of patience."""
+        activity, user_id = self.activity, self.user_id
         limit = quiz.max_attempts or 3
         whole = quiz
         for number in range(1, limit + 1):
             # Each attempt at a quiz with sections gets its own draw, as the quiz page makes.
-            quiz = self.records.draw(whole, number)
+            quiz = activity.draw(whole, number)
             submitted = at + timedelta(hours=number - 1, minutes=10)
+            attempt_id = activity.new_attempt_id()
             answers = [
-                self.answer(question, position, number)
+                (attempt_id, position, *self.answer(question, number))
                 for position, question in enumerate(quiz.questions)
             ]
-            points = sum(answer["points"] for answer in answers)
+            points = sum(answer[ANSWER_POINTS] for answer in answers)
             score = points / quiz.total_points if quiz.total_points else 1.0
             is_passed = is_passing(score, quiz.pass_mark)
-            self.records.attempts.append(
-                {
-                    "user_id": self.user_id,
-                    "quiz_slug": quiz.slug,
-                    "content_version": quiz.version,
-                    "number": number,
-                    "started_at": submitted - timedelta(minutes=quiz.minutes),
-                    "submitted_at": submitted,
-                    "points": points,
-                    "max_points": quiz.total_points,
-                    "score": score,
-                    "pass_mark": quiz.pass_mark,
-                    "is_passed": is_passed,
-                }
+            at_submission = self.stamp(submitted)
+            activity.attempts.append(
+                (
+                    attempt_id,
+                    user_id,
+                    quiz.slug,
+                    quiz.version,
+                    number,
+                    self.stamp(submitted - timedelta(minutes=quiz.minutes)),
+                    at_submission,
+                    points,
+                    quiz.total_points,
+                    score,
+                    quiz.pass_mark,
+                    is_passed,
+                )
             )
-            self.records.answers.append(answers)
-            for verb in (Verb.ATTEMPTED, Verb.PASSED if is_passed else Verb.FAILED):
-                self.learned(
-                    verb,
+            activity.answers += answers
+            outcome = VERB_PASSED if is_passed else VERB_FAILED
+            activity.learning += (
+                (
+                    user_id,
+                    VERB_ATTEMPTED,
                     "quiz",
                     quiz.slug,
-                    submitted,
-                    score=score,
-                    is_success=is_passed,
-                    is_completion=True,
-                )
+                    None,
+                    score,
+                    is_passed,
+                    True,
+                    None,
+                    at_submission,
+                ),
+                (
+                    user_id,
+                    outcome,
+                    "quiz",
+                    quiz.slug,
+                    None,
+                    score,
+                    is_passed,
+                    True,
+                    None,
+                    at_submission,
+                ),
+            )
             if is_passed or self.rng.random() > self.persistence:
                 return
 
-    def answer(self, question: Question, position: int, attempt: int) -> dict:
+    def answer(self, question: Question, attempt: int) -> tuple:
         """Answer as this learner would: more often right when able, retrying, or it is easy."""
         chance = 1 / (1 + math.exp(-(self.skill + 0.6 * (attempt - 1) - difficulty(question))))
         given = self.rng.random() < chance
-        response = question.pick_answer(given, self.rng)
-        stored = question.answer_to_json(response)
-        key = (question.id, json.dumps(stored, sort_keys=True))
-        if key not in self.records.reviews:
-            grade = question.grade(response)
-            review = question.review(response, grade)
-            self.records.reviews[key] = {
-                "grade": grade,
-                "answer": json.dumps(stored),
-                "review": json.dumps(review),
-            }
-        graded = self.records.reviews[key]
-        return {
-            "position": position,
-            "question_id": question.id,
-            "question_type": question.type,
-            "question_version": question.version,
-            "answer_json": graded["answer"],
-            "points": graded["grade"].points,
-            "max_points": question.points,
-            "is_correct": graded["grade"].is_correct,
-            "review_json": graded["review"],
-        }
+        return self.activity.graded_answer(question, question.pick_answer(given, self.rng))
 
     def scenario(self, scenario: Scenario, at: datetime, is_frontier: bool) -> None:
         """Play the scenario, again after a poor ending if persistent enough.
@@ -430,75 +598,80 @@ class Learner:
 
     def run(self, scenario: Scenario, number: int, at: datetime, stops: bool) -> bool:
         """Add one run through the real graph; return whether it passed."""
-        choices, points, node = [], 0.0, scenario.start
+        activity, user_id, slug = self.activity, self.user_id, scenario.slug
+        run_id = activity.new_run_id()
+        made, points, node = 0, 0.0, scenario.start
         flags: set[str] = set()
         while node in scenario.steps:
             step = scenario.steps[node]
-            if stops and choices and self.rng.random() < 0.5:
+            if stops and made and self.rng.random() < 0.5:
                 break
             weights = [math.exp(self.skill * choice.points / 2) for choice in step.choices]
             choice = self.rng.choices(step.choices, weights)[0]
-            chosen_at = at + timedelta(minutes=len(choices) + 1)
-            choices.append(
-                {
-                    "position": len(choices),
-                    "step_id": step.id,
-                    "choice_id": choice.id,
-                    "choice_text": choice.text,
-                    "feedback_html": choice.feedback_html,
-                    "rating": choice.rating,
-                    "points": choice.points,
-                    "chosen_at": chosen_at,
-                }
+            made += 1
+            chosen_at = self.stamp(at + timedelta(minutes=made))
+            activity.choices.append(
+                (run_id, made - 1, *activity.chosen_columns(scenario, step, choice), chosen_at)
             )
-            self.learned(
-                Verb.CHOSE,
-                "scenario",
-                scenario.slug,
-                chosen_at,
-                part=step.id,
-                response=choice.id,
+            activity.learning.append(
+                (
+                    user_id,
+                    VERB_CHOSE,
+                    "scenario",
+                    slug,
+                    step.id,
+                    None,
+                    None,
+                    None,
+                    choice.id,
+                    chosen_at,
+                )
             )
             points += choice.points
             flags |= choice.sets
             node = choice.next_for(flags, scenario.score_percent(points))
         ending = scenario.endings.get(node)
+        updated_at = self.stamp(at + timedelta(minutes=made))
         score = None
         is_passed = None
         if ending is not None:
             score = min(1.0, points / scenario.max_points) if scenario.max_points else 1.0
             is_passed = scenario.pass_mark is None or is_passing(score, scenario.pass_mark)
-            self.learned(
-                Verb.FINISHED,
-                "scenario",
-                scenario.slug,
-                at + timedelta(minutes=len(choices)),
-                part=ending.id,
-                score=score,
-                is_success=is_passed,
-                is_completion=True,
+            activity.learning.append(
+                (
+                    user_id,
+                    VERB_FINISHED,
+                    "scenario",
+                    slug,
+                    ending.id,
+                    score,
+                    is_passed,
+                    True,
+                    None,
+                    updated_at,
+                )
             )
-        self.records.runs.append(
-            {
-                "user_id": self.user_id,
-                "scenario_slug": scenario.slug,
-                "content_version": scenario.version,
-                "number": number,
-                "started_at": at,
-                "updated_at": at + timedelta(minutes=len(choices)),
-                "current_step": None if ending else node,
-                "ending_id": ending.id if ending else None,
-                "ending_title": ending.title if ending else None,
-                "ending_rating": ending.rating if ending else None,
-                "finished_at": at + timedelta(minutes=len(choices)) if ending else None,
-                "points": points,
-                "max_points": scenario.max_points,
-                "score": score,
-                "pass_mark": scenario.pass_mark,
-                "is_passed": is_passed,
-            }
+        activity.runs.append(
+            (
+                run_id,
+                user_id,
+                slug,
+                scenario.version,
+                number,
+                self.stamp(at),
+                updated_at,
+                None if ending else node,
+                ending.id if ending else None,
+                ending.title if ending else None,
+                ending.rating if ending else None,
+                updated_at if ending else None,
+                points,
+                scenario.max_points,
+                score,
+                scenario.pass_mark,
+                is_passed,
+            )
         )
-        self.records.choices.append(choices)
         return bool(is_passed)
 
 

@@ -1,5 +1,6 @@
 """``course demo``: a demo cohort at varied stages, on a fresh database, as often as asked."""
 
+import random
 import re
 
 import pytest
@@ -7,9 +8,18 @@ from sqlalchemy import func, select
 
 from course.config import REPOSITORY_ROOT
 from course.content import get_catalog
-from course.db import new_session
+from course.db import new_session, utcnow
+from course.demo import fill_demo
 from course.membership import Cohort, CohortMember
-from course.progress.models import LessonProgress, QuizAnswer, QuizAttempt, ScenarioRun
+from course.progress.models import (
+    LearningRecord,
+    LessonProgress,
+    QuizAnswer,
+    QuizAttempt,
+    ScenarioChoice,
+    ScenarioRun,
+)
+from course.progress.summaries import summary_differences
 from tests.conftest import post_form, sqlite_only
 
 
@@ -137,3 +147,81 @@ def test_the_default_demo_gives_every_question_of_every_quiz_its_figures(make_ap
         assert page.status_code == 200
         assert "Not enough data" not in page.text, slug
         assert "Facility" in page.text
+
+
+def cohort_activity(session, cohort_id):
+    """Return what a cohort's learners did, each learner named by their place in the cohort."""
+    members = session.scalars(
+        select(CohortMember.user_id)
+        .where(CohortMember.cohort_id == cohort_id)
+        .order_by(CohortMember.user_id)
+    ).all()
+    place = {user_id: number for number, user_id in enumerate(members)}
+    records = session.execute(
+        select(
+            LearningRecord.user_id,
+            LearningRecord.verb,
+            LearningRecord.object_slug,
+            LearningRecord.object_part,
+            LearningRecord.score,
+            LearningRecord.recorded_at,
+        )
+        .where(LearningRecord.user_id.in_(members))
+        .order_by(LearningRecord.id)
+    ).all()
+    answers = session.execute(
+        select(QuizAttempt.user_id, QuizAttempt.number, QuizAnswer.question_id, QuizAnswer.points)
+        .join(QuizAnswer.attempt)
+        .where(QuizAttempt.user_id.in_(members))
+        .order_by(QuizAnswer.id)
+    ).all()
+    choices = session.execute(
+        select(ScenarioRun.user_id, ScenarioChoice.choice_id, ScenarioChoice.chosen_at)
+        .join(ScenarioChoice.run)
+        .where(ScenarioRun.user_id.in_(members))
+        .order_by(ScenarioChoice.id)
+    ).all()
+    return [[(place[row[0]], *row[1:]) for row in rows] for rows in (records, answers, choices)]
+
+
+def test_a_demo_made_in_batches_is_the_cohort_its_seed_gives_in_one(app):
+    now = utcnow()
+    with app.app_context(), new_session(write=True) as session:
+        cohorts = []
+        for batch in (4, 1000):  # 25 learners: seven batches, then one
+            made = fill_demo(
+                session,
+                get_catalog(),
+                learners=25,
+                password_hash="not used",
+                now=now,
+                rng=random.Random(8),
+                batch=batch,
+            )
+            cohorts.append(made.cohort_id)
+        session.commit()
+        in_batches, at_once = (cohort_activity(session, cohort) for cohort in cohorts)
+        assert in_batches == at_once
+        records = in_batches[0]
+        assert len({learner for learner, *_ in records}) > 10
+        # Row ids follow time across the batches, as they do for real activity.
+        times = [row[-1] for row in records]
+        assert times == sorted(times)
+        assert summary_differences(session.connection()) == []
+
+
+@sqlite_only
+def test_the_demo_gives_back_its_connection_with_sqlite_page_cache_as_it_was(app):
+    with app.app_context(), new_session(write=True) as session:
+        pragma = "PRAGMA cache_size"
+        before = session.connection().exec_driver_sql(pragma).scalar()
+        fill_demo(
+            session,
+            get_catalog(),
+            learners=3,
+            password_hash="not used",
+            now=utcnow(),
+            rng=random.Random(1),
+        )
+        assert session.connection().exec_driver_sql(pragma).scalar() == before
+        session.commit()

@@ -346,6 +346,20 @@ def rebuild_member_summaries(connection: Connection, *, delete_first: bool = Tru
     connection.execute(insert(MEMBERS).from_select(list(MEMBER_COLUMNS), _member_summaries(true())))
 
 
+def summarise_new_learners(connection: Connection, learners: LearnerFilter) -> None:
+    """Write the summaries of learners who have none yet, from their facts inserted in bulk.
+
+    The statements ``rebuild_summaries`` runs, narrowed to ``learners``; the stored
+    outline must already be the catalog's (``ensure_outline``).
+    """
+    connection.execute(
+        insert(ITEMS).from_select(list(ITEM_COLUMNS), _item_summaries(list(ITEM_KINDS), learners))
+    )
+    connection.execute(
+        insert(LEARNERS).from_select(list(LEARNER_COLUMNS), _learner_summaries(learners))
+    )
+
+
 def outline_rows(catalog: Catalog) -> set[tuple]:
     """Return what the summaries depend on in the catalog's outline, as the table's rows."""
     return {

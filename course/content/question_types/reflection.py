@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -89,5 +90,10 @@ class Reflection(Question):
         return [ResponseCount("Wrote a reflection", len(written), True)]
 
     def pick_answer(self, is_right, rng):
-        words = ["I", "would", "start", "from", "what", "the", "team", "needs", "this", "week"]
-        return " ".join(words[i % len(words)] for i in range(max(self.min_words, 12)))
+        return _demo_reflection(max(self.min_words, 12))
+
+
+@functools.cache  # the same few texts, asked for by every learner of a large demo
+def _demo_reflection(length: int) -> str:
+    words = ["I", "would", "start", "from", "what", "the", "team", "needs", "this", "week"]
+    return " ".join(words[i % len(words)] for i in range(length))
