@@ -14,8 +14,9 @@ from datetime import UTC, datetime
 
 from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import DateTime, MetaData, create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.sql.compiler import Compiled
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -181,3 +182,15 @@ def insert_for(session: Session, table):
     else:
         from sqlalchemy.dialects.sqlite import insert
     return insert(table)
+
+
+def run_compiled(connection: Connection, compiled: Compiled, params: dict) -> None:
+    """Run a statement compiled once and kept, with ``params`` bound.
+
+    For statements SQLAlchemy does not cache compiled (an INSERT … ON CONFLICT):
+    only plain ints and strings may be bound, which the driver takes as they are.
+    """
+    values = compiled.construct_params(params)
+    if compiled.positiontup is not None:  # SQLite's ? placeholders
+        values = tuple(values[key] for key in compiled.positiontup)
+    connection.exec_driver_sql(compiled.string, values)

@@ -548,31 +548,10 @@ class Learner:
             )
             activity.answers += answers
             outcome = VERB_PASSED if is_passed else VERB_FAILED
-            activity.learning += (
-                (
-                    user_id,
-                    VERB_ATTEMPTED,
-                    "quiz",
-                    quiz.slug,
-                    None,
-                    score,
-                    is_passed,
-                    True,
-                    None,
-                    at_submission,
-                ),
-                (
-                    user_id,
-                    outcome,
-                    "quiz",
-                    quiz.slug,
-                    None,
-                    score,
-                    is_passed,
-                    True,
-                    None,
-                    at_submission,
-                ),
+            # Attempted, then passed or failed, at the same instant.
+            activity.learning += tuple(
+                (user_id, verb, "quiz", quiz.slug, None, score, is_passed, True, None, when)
+                for verb, when in ((VERB_ATTEMPTED, at_submission), (outcome, at_submission))
             )
             if is_passed or self.rng.random() > self.persistence:
                 return

@@ -55,6 +55,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import Compiled
 
 from course.content.question_types import QUESTION_TYPES
+from course.db import run_compiled
 from course.membership import JOINED, CohortMember
 from course.progress.models import AnswerTally, AttemptTally, QuizAnswer, QuizAttempt
 from course.progress.summaries import LOCK_SPACE
@@ -228,12 +229,8 @@ def _compiled_submission(dialect: Dialect, name: str) -> Compiled:
 
 
 def _run_compiled(connection: Connection, name: str, params: dict) -> None:
-    compiled = _compiled_submission(connection.dialect, name)
-    # Only ints and the statement's own strings are bound, which the driver takes as they are.
-    values = compiled.construct_params(params)
-    if compiled.positiontup is not None:  # SQLite's ? placeholders
-        values = tuple(values[key] for key in compiled.positiontup)
-    connection.exec_driver_sql(compiled.string, values)
+    # Only ints and the statement's own strings are bound.
+    run_compiled(connection, _compiled_submission(connection.dialect, name), params)
 
 
 def tally_attempt(session: Session, *, attempt_id: int) -> None:

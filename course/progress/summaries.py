@@ -40,6 +40,7 @@ from sqlalchemy.sql.compiler import Compiled
 
 from course.auth.models import User
 from course.content.model import Catalog
+from course.db import run_compiled
 from course.membership import JOINED, Cohort, CohortMember, LearnerDueDate
 from course.progress.days import day_number
 from course.progress.item_kinds import ITEM_KINDS, ONE, ZERO, LearnerFilter
@@ -259,13 +260,8 @@ def _compiled_upsert(dialect: Dialect, name: str) -> Compiled:
 
 
 def _run_upsert(connection: Connection, name: str, params: dict) -> None:
-    compiled = _compiled_upsert(connection.dialect, name)
-    # Only plain ints and strings are bound (the learner, the slug, the statuses), so
-    # the driver takes them as they are.
-    values = compiled.construct_params(params)
-    if compiled.positiontup is not None:  # SQLite's ? placeholders
-        values = tuple(values[key] for key in compiled.positiontup)
-    connection.exec_driver_sql(compiled.string, values)
+    # Only plain ints and strings are bound (the learner, the slug, the statuses).
+    run_compiled(connection, _compiled_upsert(connection.dialect, name), params)
 
 
 def record_item(session: Session, user_id: int, kind: str, slug: str) -> None:
