@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -118,27 +119,20 @@ def check_command(repair: bool) -> None:
                     )
                 ).all()
             )
-            for difference in differences[:CHECK_SHOWN]:
-                what = difference.item or "the course"
-                who = emails.get(difference.user_id, "?")
-                click.echo(
-                    f"learner {difference.user_id} ({who}), {what}: stored {difference.stored}, "
-                    f"the facts give {difference.recomputed}",
-                    err=True,
-                )
-            if len(differences) > CHECK_SHOWN:
-                click.echo(f"… and {len(differences) - CHECK_SHOWN} more.", err=True)
+            _echo_first(
+                f"learner {difference.user_id} ({emails.get(difference.user_id, '?')}), "
+                f"{difference.item or 'the course'}: stored {difference.stored}, "
+                f"the facts give {difference.recomputed}"
+                for difference in differences
+            )
         if not tallies:
             click.echo("Every answer tally agrees with the facts.")
         else:
-            for tally in tallies[:CHECK_SHOWN]:
-                click.echo(
-                    f"{tally.table} {tally.key}: stored {tally.stored}, "
-                    f"the facts give {tally.recomputed}",
-                    err=True,
-                )
-            if len(tallies) > CHECK_SHOWN:
-                click.echo(f"… and {len(tallies) - CHECK_SHOWN} more.", err=True)
+            _echo_first(
+                f"{tally.table} {tally.key}: stored {tally.stored}, "
+                f"the facts give {tally.recomputed}"
+                for tally in tallies
+            )
         if not differences and not tallies:
             return
         if repair:
@@ -159,3 +153,12 @@ def check_command(repair: bool) -> None:
         f"{' and '.join(problems)} disagree with the facts; "
         "`course db check --repair` recomputes them."
     )
+
+
+def _echo_first(lines: Iterable[str]) -> None:
+    """Print the first CHECK_SHOWN lines to stderr, and how many more there were."""
+    lines = list(lines)
+    for line in lines[:CHECK_SHOWN]:
+        click.echo(line, err=True)
+    if len(lines) > CHECK_SHOWN:
+        click.echo(f"… and {len(lines) - CHECK_SHOWN} more.", err=True)
