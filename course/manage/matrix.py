@@ -9,13 +9,14 @@ few queries.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import (
     ColumnElement,
     Integer,
+    Row,
     Select,
     and_,
     false,
@@ -34,7 +35,11 @@ from course.manage.paging import requested_page
 from course.membership import Cohort
 from course.progress.days import date_of, day_of
 from course.progress.models import MemberSummary
-from course.progress.state import LearnerProgress, progress_for_learners
+from course.progress.state import (
+    LearnerProgress,
+    packed_item_summaries,
+    progress_for_learners,
+)
 from course.progress.status import ItemState
 from course.progress.summaries import ensure_outline
 
@@ -42,7 +47,7 @@ from course.progress.summaries import ensure_outline
 # learner is at risk, and is reminded: one rule for the flag and the reminder.
 INACTIVE_AFTER_DAYS = 14
 DUE_SOON_DAYS = 7  # this close to the due date, an unfinished learner is at risk
-BATCH_SIZE = 1000  # learners read item by item at once, for the CSV and reminders
+BATCH_SIZE = 1000  # learners read at once, for the CSV and reminders
 PROGRESS_BUCKETS = ((0, 0), (1, 24), (25, 49), (50, 74), (75, 99), (100, 100))
 
 SHOW = {
@@ -294,13 +299,17 @@ def _completions(session: Session, cohort: Cohort) -> dict[date, int]:
 USER = User.__table__.c
 
 
-def _rows_query(cohort: Cohort, today: date, view: MatrixView) -> Select:
+def _rows_query(cohort: Cohort, today: date, view: MatrixView, *columns) -> Select:
+    """SELECT ``columns`` of the members ``view`` lists, in its order."""
     return (
-        select(MEMBER.user_id, USER.name, USER.email, MEMBER.joined_at, MEMBER.due_day)
+        select(*columns)
         .join_from(MemberSummary.__table__, User.__table__, USER.id == MEMBER.user_id)
         .where(_of_cohorts([cohort]), Conditions.of(today).shown(view.show))
         .order_by(*_order(view.sort, view.descending))
     )
+
+
+MATRIX_COLUMNS = (MEMBER.user_id, USER.name, USER.email, MEMBER.joined_at, MEMBER.due_day)
 
 
 def _learner_rows(session: Session, catalog: Catalog, members, today: date) -> list[LearnerRow]:
@@ -330,8 +339,19 @@ def cohort_page(
 ) -> list[LearnerRow]:
     """Return the rows of one page of the matrix as ``view`` filters and sorts it (two queries)."""
     ensure_outline(session, catalog)
-    query = _rows_query(cohort, today, view).limit(size).offset(offset)
+    query = _rows_query(cohort, today, view, *MATRIX_COLUMNS).limit(size).offset(offset)
     return _learner_rows(session, catalog, session.connection().execute(query), today)
+
+
+def _streamed(session: Session, query: Select) -> Iterator[Sequence[Row]]:
+    """Yield the rows of ``query`` BATCH_SIZE at a time, read as a stream."""
+    # Streamed for this statement only: Connection.execution_options would keep the whole
+    # connection streaming, and PostgreSQL cannot stream the INSERTs that may follow.
+    rows = session.connection().execute(query, execution_options={"yield_per": BATCH_SIZE})
+    try:
+        yield from rows.partitions()
+    finally:
+        rows.close()  # a server-side cursor on PostgreSQL, also when the reader stops early
 
 
 def cohort_row_batches(
@@ -339,16 +359,32 @@ def cohort_row_batches(
 ) -> Iterator[list[LearnerRow]]:
     """Yield the rows ``view`` selects, BATCH_SIZE at a time, reading the learners as a stream."""
     ensure_outline(session, catalog)
-    # Streamed for this statement only: Connection.execution_options would keep the whole
-    # connection streaming, and PostgreSQL cannot stream the INSERTs that may follow.
-    members = session.connection().execute(
-        _rows_query(cohort, today, view), execution_options={"yield_per": BATCH_SIZE}
+    for members in _streamed(session, _rows_query(cohort, today, view, *MATRIX_COLUMNS)):
+        yield _learner_rows(session, catalog, members, today)
+
+
+def cohort_packed_batches(
+    session: Session, catalog: Catalog, cohort: Cohort, today: date, view: MatrixView
+) -> Iterator[Sequence[Row]]:
+    """Yield the learners ``view`` selects in its order, BATCH_SIZE at a time, in one query.
+
+    Each row is (name, email, percent, due day, last activity, item summaries packed
+    in one text: ``course.progress.state.unpack_item_summaries``). What the CSV of a
+    whole cohort reads: one row per learner rather than one per learner and item.
+    """
+    ensure_outline(session, catalog)
+    query = _rows_query(
+        cohort,
+        today,
+        view,
+        USER.name,
+        USER.email,
+        MEMBER.percent,
+        MEMBER.due_day,
+        MEMBER.last_activity_at,
+        packed_item_summaries(MEMBER.user_id),
     )
-    try:
-        for batch in members.partitions():
-            yield _learner_rows(session, catalog, batch, today)
-    finally:
-        members.close()  # a server-side cursor on PostgreSQL, also when the reader stops early
+    yield from _streamed(session, query)
 
 
 def cohort_rows(

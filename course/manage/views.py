@@ -37,9 +37,9 @@ from course.manage.matrix import (
     SHOW,
     SORTS,
     MatrixView,
+    cohort_packed_batches,
     cohort_page,
     cohort_report,
-    cohort_row_batches,
     headlines,
     mark_of,
 )
@@ -310,7 +310,7 @@ def export_csv(cohort_id: int):
         # Streamed a batch of learners at a time, so memory stays flat however large the
         # cohort; on a session of its own, as the request's ends before the stream does.
         with app.app_context(), new_session() as session:
-            batches = cohort_row_batches(session, catalog, cohort, today, view)
+            batches = cohort_packed_batches(session, catalog, cohort, today, view)
             yield from export.cohort_csv(batches, catalog)
 
     return Response(

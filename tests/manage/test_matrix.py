@@ -3,6 +3,7 @@
 import csv
 import io
 import re
+import shutil
 from datetime import date, timedelta
 from html.parser import HTMLParser
 
@@ -16,7 +17,7 @@ from course.manage.matrix import risk_flags
 from course.progress.state import LearnerProgress
 from course.progress.status import ItemState, Status
 from course.site.formats import day as format_date
-from tests.conftest import RIGHT, WRONG
+from tests.conftest import FIXTURE_COURSE, RIGHT, WRONG
 
 TODAY = utcnow().date()
 
@@ -215,15 +216,29 @@ def csv_of(client, cohort_id):
     return response, list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
 
 
-def test_page_and_csv_agree(client, manager, make_cohort, stages, app):
+@pytest.fixture(params=["free order", "sequential"])
+def course_app(request, app, make_app, tmp_path):
+    """The fixture course as it is, and made sequential (which locks later items)."""
+    if request.param == "free order":
+        return app
+    content = tmp_path / "sequential"
+    shutil.copytree(FIXTURE_COURSE, content)
+    outline = content / "lessons" / "course.yaml"
+    outline.write_text(outline.read_text().replace("sequential: false", "sequential: true"))
+    return make_app(CONTENT_DIR=str(content))
+
+
+def test_page_and_csv_agree(course_app, manager, make_cohort, stages, enter_as):
+    client = enter_as(manager, on=course_app.test_client())
     cohort = make_cohort(manager, members=stages.values(), due_on=date(2031, 5, 1))
     page_rows = {
         row[0]: row for row in matrix_rows(client.get(f"/manage/cohorts/{cohort.id}").text)
     }
     _response, lines = csv_of(client, cohort.id)
     header, records = lines[0], lines[1:]
-    with app.app_context():
+    with course_app.app_context():
         items = get_catalog().items
+        is_sequential = get_catalog().course.sequential
     assert header[:6] == ["name", "email", "percentage", "complete", "due date", "last activity"]
     assert header[6:] == [f"{item.title} {part}" for item in items for part in ("status", "score")]
     assert sorted(record[0] for record in records) == sorted(page_rows)
@@ -238,6 +253,8 @@ def test_page_and_csv_agree(client, manager, make_cohort, stages, app):
             status, score = record[6 + 2 * index], record[7 + 2 * index]
             expected = status.capitalize() + (f" {score}%" if score else "")
             assert row[3 + index] == expected
+    fresh = {record[0]: record for record in records}["Fay Fresh"]
+    assert ("locked" in fresh) is is_sequential
 
 
 def test_csv_cells_cannot_become_formulas(client, manager, make_cohort, make_user):
