@@ -150,10 +150,10 @@ class float_text(GenericFunction):  # named as SQL functions are, like func.date
 
 @compiles(float_text, "sqlite")
 def _sqlite_float_text(element, compiler, **kw):
-    # SQLite's own text of a REAL keeps 15 digits; 17 always read back exactly.
-    # printf writes NULL as 0.
+    # SQLite's own text of a REAL keeps 15 digits; 17 always read back exactly, and
+    # its printf writes more than 16 only with the ! flag (and NULL as 0).
     value = compiler.process(element.clauses, **kw)
-    return f"CASE WHEN {value} IS NULL THEN NULL ELSE printf('%.17g', {value}) END"
+    return f"CASE WHEN {value} IS NULL THEN NULL ELSE printf('%!.17g', {value}) END"
 
 
 @compiles(float_text, "postgresql")
