@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 
 from course.auth.models import AuthSession, Role, User
 from course.auth.passwords import hash_password
-from course.bulk_insert import BulkInsert
+from course.bulk_insert import BulkInsert, refresh_statistics
 from course.content import get_catalog
 from course.content.model import Catalog, Choice, Quiz, Scenario, Step
 from course.content.question_types import Question
@@ -45,6 +45,8 @@ from course.membership import CohortMember
 from course.progress.answer_tallies import rebuild_answer_tallies
 from course.progress.item_kinds import LearnerFilter
 from course.progress.models import (
+    ItemSummary,
+    LearnerSummary,
     LearningRecord,
     LessonProgress,
     QuizAnswer,
@@ -119,6 +121,10 @@ RECORDS, RECORD_COLUMNS = (
         "user_id", "verb", "object_kind", "object_slug", "object_part", "score", "is_success",
         "is_completion", "response", "recorded_at",
     ),
+)  # fmt: skip
+# What the cohort's member summaries and answer tallies are written from.
+SUMMARISED = (
+    USERS, MEMBERS, ATTEMPTS, ANSWERS, LearnerSummary.__table__, ItemSummary.__table__,
 )  # fmt: skip
 LEARNER = Role.LEARNER.value
 # The verbs as stored: plain strings, as the services' records hold them.
@@ -259,7 +265,9 @@ def fill_demo(
         bulk.send(RECORDS, RECORD_COLUMNS, learning.in_time_order())
         bulk.wait()
     # What joining and submitting would have written for the cohort: its learners'
-    # rows in its reports and its answer tallies, from the facts now in.
+    # rows in its reports and its answer tallies, from the facts now in, read by
+    # plans made for the tables' new size.
+    refresh_statistics(connection, SUMMARISED)
     refresh_members(session, cohort_id=cohort.id)
     rebuild_answer_tallies(connection)
     return DemoCohort(cohort.id, cohort.name, MANAGER_EMAIL, learners, _email(tag, 0), was_reset)
