@@ -278,13 +278,20 @@ def _email(tag: str, number: int) -> str:
 
 
 def _cohort_learners(cohort_id: int, user_ids: list[int]) -> LearnerFilter:
-    """Return a filter letting through this batch's learners: the cohort's, in their id range."""
+    """Return a filter letting through this batch's learners: the cohort's, in their id range.
+
+    The range is put on each table's own learner column too, so that its index is
+    read whatever PostgreSQL's statistics say: with figures from an earlier
+    analysis, the batch's course summaries were planned as a scan of every item
+    summary (0.25 s a batch at 100,000 learners, 0.05 s by the index).
+    """
+    first, last = min(user_ids), max(user_ids)
     batch = (
         select(CohortMember.user_id)
         .where(CohortMember.cohort_id == cohort_id)
-        .where(CohortMember.user_id.between(min(user_ids), max(user_ids)))
+        .where(CohortMember.user_id.between(first, last))
     )
-    return lambda user_id: user_id.in_(batch)
+    return lambda user_id: user_id.between(first, last) & user_id.in_(batch)
 
 
 NOT_STARTED = 0.1  # the share of the cohort that has not begun
