@@ -30,6 +30,21 @@ SQLITE_CACHE_KIB = 256 * 1024
 ID_BLOCK = 20_000
 
 
+def refresh_statistics(connection: Connection, tables: Iterable[Table]) -> None:
+    """Have PostgreSQL sample ``tables`` afresh, in this transaction: after filling them in bulk.
+
+    Autovacuum samples only committed rows, so inside the transaction that filled
+    them the planner takes these tables for as small as they were: the member
+    summaries of a 40,000-learner demo were planned as a nested loop over the
+    final quiz's summaries, 78 s, and take 0.4 s once the tables are analyzed.
+    SQLite plans without such figures unless told to gather them.
+    """
+    if connection.dialect.name != "postgresql":
+        return
+    quoted = connection.dialect.identifier_preparer.quote
+    connection.exec_driver_sql("ANALYZE " + ", ".join(quoted(table.name) for table in tables))
+
+
 class BulkInsert:
     """Sends rows into tables on one connection, inside its open transaction, in order.
 

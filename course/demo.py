@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 
 from course.auth.models import AuthSession, Role, User
 from course.auth.passwords import hash_password
-from course.bulk_insert import BulkInsert
+from course.bulk_insert import BulkInsert, refresh_statistics
 from course.content import get_catalog
 from course.content.model import Catalog, Choice, Quiz, Scenario, Step
 from course.content.question_types import Question
@@ -45,6 +45,8 @@ from course.membership import CohortMember
 from course.progress.answer_tallies import rebuild_answer_tallies
 from course.progress.item_kinds import LearnerFilter
 from course.progress.models import (
+    ItemSummary,
+    LearnerSummary,
     LearningRecord,
     LessonProgress,
     QuizAnswer,
@@ -119,6 +121,10 @@ RECORDS, RECORD_COLUMNS = (
         "user_id", "verb", "object_kind", "object_slug", "object_part", "score", "is_success",
         "is_completion", "response", "recorded_at",
     ),
+)  # fmt: skip
+# What the cohort's member summaries and answer tallies are written from.
+SUMMARISED = (
+    USERS, MEMBERS, ATTEMPTS, ANSWERS, LearnerSummary.__table__, ItemSummary.__table__,
 )  # fmt: skip
 LEARNER = Role.LEARNER.value
 # The verbs as stored: plain strings, as the services' records hold them.
@@ -259,7 +265,9 @@ def fill_demo(
         bulk.send(RECORDS, RECORD_COLUMNS, learning.in_time_order())
         bulk.wait()
     # What joining and submitting would have written for the cohort: its learners'
-    # rows in its reports and its answer tallies, from the facts now in.
+    # rows in its reports and its answer tallies, from the facts now in, read by
+    # plans made for the tables' new size.
+    refresh_statistics(connection, SUMMARISED)
     refresh_members(session, cohort_id=cohort.id)
     rebuild_answer_tallies(connection)
     return DemoCohort(cohort.id, cohort.name, MANAGER_EMAIL, learners, _email(tag, 0), was_reset)
@@ -270,13 +278,20 @@ def _email(tag: str, number: int) -> str:
 
 
 def _cohort_learners(cohort_id: int, user_ids: list[int]) -> LearnerFilter:
-    """Return a filter letting through this batch's learners: the cohort's, in their id range."""
+    """Return a filter letting through this batch's learners: the cohort's, in their id range.
+
+    The range is put on each table's own learner column too, so that its index is
+    read whatever PostgreSQL's statistics say: with figures from an earlier
+    analysis, the batch's course summaries were planned as a scan of every item
+    summary (0.25 s a batch at 100,000 learners, 0.05 s by the index).
+    """
+    first, last = min(user_ids), max(user_ids)
     batch = (
         select(CohortMember.user_id)
         .where(CohortMember.cohort_id == cohort_id)
-        .where(CohortMember.user_id.between(min(user_ids), max(user_ids)))
+        .where(CohortMember.user_id.between(first, last))
     )
-    return lambda user_id: user_id.in_(batch)
+    return lambda user_id: user_id.between(first, last) & user_id.in_(batch)
 
 
 NOT_STARTED = 0.1  # the share of the cohort that has not begun
