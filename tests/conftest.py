@@ -192,6 +192,16 @@ def make_app(app_config, tmp_path):
 
 
 @pytest.fixture
+def sequential_app(make_app, tmp_path):
+    """Another app on the same database, with the fixture course made sequential."""
+    content = tmp_path / "sequential-course"
+    shutil.copytree(FIXTURE_COURSE, content)
+    outline = content / "lessons" / "course.yaml"
+    outline.write_text(outline.read_text().replace("sequential: false", "sequential: true"))
+    return make_app(CONTENT_DIR=str(content))
+
+
+@pytest.fixture
 def app(make_app):
     return make_app()
 

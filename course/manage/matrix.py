@@ -1,10 +1,11 @@
-"""The cohort's progress matrix: one plain row per learner, read by the page and the CSV alike.
+"""The cohort's progress matrix: one row per learner, filtered and sorted alike for page and CSV.
 
 The page costs what it shows, not what the cohort holds: its counts, charts and
 filters are aggregate queries over the learners' summary rows
-(``course.progress.summaries``), and only the rows of the page shown (or of one
-batch of the CSV) are read item by item. A cohort of any size costs the same
-few queries.
+(``course.progress.summaries``), and only the rows of the page shown are read
+item by item. The CSV streams every learner the filter lets through in one
+query, each row carrying the learner's item summaries packed in one text. A
+cohort of any size costs the same few queries.
 """
 
 from __future__ import annotations

@@ -4,7 +4,9 @@ The outline, ``/progress``, the certificate, "Continue" and the manager's pages
 all read the learners' ``ItemSummary`` rows, which the services write with the
 facts (``course.progress.summaries``), so they cannot disagree. Any number of
 learners costs one query; the figures (items done, completion, last activity,
-items out of attempts) are counted from the item states the rows give.
+items out of attempts) are counted from the item states the rows give. A report
+of a whole cohort reads each learner's rows packed in one text instead
+(``packed_item_summaries``), and locks items by the same rule (``locked_from``).
 """
 
 from __future__ import annotations

@@ -98,15 +98,6 @@ def test_lesson_html_is_rendered_once_not_per_request(client, learner, app, monk
         assert client.get("/lessons/welcome").status_code == 200
 
 
-@pytest.fixture
-def sequential_app(make_app, tmp_path):
-    content = tmp_path / "content"
-    shutil.copytree(FIXTURE_COURSE, content)
-    outline = content / "lessons" / "course.yaml"
-    outline.write_text(outline.read_text().replace("sequential: false", "sequential: true"))
-    return make_app(CONTENT_DIR=str(content))
-
-
 def test_sequential_course_locks_later_items_and_says_why(sequential_app, make_user):
     client = sequential_app.test_client()
     from tests.conftest import PASSWORD

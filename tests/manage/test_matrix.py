@@ -3,7 +3,6 @@
 import csv
 import io
 import re
-import shutil
 from datetime import date, timedelta
 from html.parser import HTMLParser
 
@@ -17,7 +16,7 @@ from course.manage.matrix import risk_flags
 from course.progress.state import LearnerProgress
 from course.progress.status import ItemState, Status
 from course.site.formats import day as format_date
-from tests.conftest import FIXTURE_COURSE, RIGHT, WRONG
+from tests.conftest import RIGHT, WRONG
 
 TODAY = utcnow().date()
 
@@ -217,15 +216,9 @@ def csv_of(client, cohort_id):
 
 
 @pytest.fixture(params=["free order", "sequential"])
-def course_app(request, app, make_app, tmp_path):
+def course_app(request, app):
     """The fixture course as it is, and made sequential (which locks later items)."""
-    if request.param == "free order":
-        return app
-    content = tmp_path / "sequential"
-    shutil.copytree(FIXTURE_COURSE, content)
-    outline = content / "lessons" / "course.yaml"
-    outline.write_text(outline.read_text().replace("sequential: false", "sequential: true"))
-    return make_app(CONTENT_DIR=str(content))
+    return app if request.param == "free order" else request.getfixturevalue("sequential_app")
 
 
 def test_page_and_csv_agree(course_app, manager, make_cohort, stages, enter_as):
