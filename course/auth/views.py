@@ -29,7 +29,7 @@ from course.auth.password_links import TOKEN_LIFETIME, account_for_token, redeem
 from course.auth.passwords import verify_password
 from course.auth.sessions import SESSION_TOKEN_KEY, start_session
 from course.db import get_session, utcnow
-from course.extensions import limiter
+from course.rate_limits import client_address, limited
 from course.site.addresses import safe_next_path
 
 bp = Blueprint("auth", __name__)
@@ -40,14 +40,6 @@ DEAD_TOKEN = (
 )
 
 
-def _login_limit() -> str:
-    return current_app.config["LOGIN_LIMIT"]
-
-
-def _register_limit() -> str:
-    return current_app.config["REGISTER_LIMIT"]
-
-
 def _email_key() -> str:
     return "email:" + accounts.normalise_email(request.form.get("email", ""))[:254]
 
@@ -55,7 +47,7 @@ def _email_key() -> str:
 @bp.route("/register", methods=["GET", "POST"])
 # Sign-up must say when an email is taken (there is no mail to say it instead),
 # so it is throttled per address to keep that from becoming a lookup service.
-@limiter.limit(_register_limit, methods=["POST"])
+@limited("register", "REGISTER_LIMIT")
 def register():
     """Create a learner account and sign it in; after an invite link, join its cohort too."""
     if current_user.is_authenticated:
@@ -91,8 +83,9 @@ def landing_path(user) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
-@limiter.limit(_login_limit, methods=["POST"], key_func=_email_key)
+# Counted per address and per account named, so neither many accounts from one
+# address nor one account from many addresses gets more guesses.
+@limited("login", "LOGIN_LIMIT", client_address, _email_key)
 def login():
     """Sign in with email and password."""
     next_path = safe_next_path(request.args.get("next"))

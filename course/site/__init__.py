@@ -15,7 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from course.db import get_session
-from course.extensions import limits_store
+from course.rate_limits import shared_store_answers
 from course.site import addresses, formats
 
 bp = Blueprint("site", __name__)
@@ -72,8 +72,7 @@ def healthz():
     except Exception:  # any database failure means not healthy
         log.exception("health check: the database is not answering")
         down.append("database unavailable")
-    store = limits_store(current_app)
-    if store is not None and not store.check():
+    if shared_store_answers(current_app) is False:
         # Sign-in still works (limits are counted in each process), but no longer shared.
         log.warning("health check: the limits store (Redis) is not answering")
         down.append("limits store (Redis) unavailable")
@@ -184,8 +183,11 @@ def _handle_http_error(error: HTTPException):
     default = type(error).description
     message = error.description if error.description != default else None
     response = render_error(error.code, message)
-    if response.status_code == 405 and error.valid_methods:
-        response.headers["Allow"] = ", ".join(error.valid_methods)
+    if response.status_code == error.code:  # not the page for a database that is down
+        # What the error says beside its page: Allow (405), Retry-After (429, 503).
+        for name, value in error.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
     return response
 
 

@@ -268,6 +268,8 @@ def test_sign_in_is_throttled_per_account_with_a_clear_page(make_app, make_user)
     assert statuses == [200, 200, 200, 429, 429]
     assert "Too many attempts" in response.text
     assert "Wait a minute and try again." in response.text
+    # Scripts and browsers are told when the window ends: within the minute.
+    assert 1 <= int(response.headers["Retry-After"]) <= 60
 
 
 def test_secure_cookies_and_hsts_when_served_over_https(make_app, make_user):

@@ -17,9 +17,7 @@ DOWN_REDIS_URL = "redis://127.0.0.1:1/0"
 UNAVAILABLE = "try again in a minute"
 
 # Run once, on SQLite, rather than once per backend: these apps' database is either
-# beside the point or made unreachable on purpose. And Flask-Limiter is one object
-# shared by every app a process makes, which stays in-process once it has seen
-# Redis go down: the warning it gives then can only be seen the first time.
+# beside the point or made unreachable on purpose.
 once = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 
