@@ -36,6 +36,7 @@ from course.manage.paging import requested_page
 from course.membership import Cohort
 from course.progress.days import date_of, day_of
 from course.progress.models import MemberSummary
+from course.progress.risk import DUE_SOON_DAYS, INACTIVE_AFTER_DAYS
 from course.progress.state import (
     LearnerProgress,
     packed_item_summaries,
@@ -44,10 +45,6 @@ from course.progress.state import (
 from course.progress.status import ItemState
 from course.progress.summaries import ensure_outline
 
-# This long without activity (or since joining, when never active), an unfinished
-# learner is at risk, and is reminded: one rule for the flag and the reminder.
-INACTIVE_AFTER_DAYS = 14
-DUE_SOON_DAYS = 7  # this close to the due date, an unfinished learner is at risk
 BATCH_SIZE = 1000  # learners read at once, for the CSV and reminders
 PROGRESS_BUCKETS = ((0, 0), (1, 24), (25, 49), (50, 74), (75, 99), (100, 100))
 
