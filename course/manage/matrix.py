@@ -1,8 +1,8 @@
 """The cohort's progress matrix: one row per learner, filtered and sorted alike for page and CSV.
 
 The page costs what it shows, not what the cohort holds: its counts, charts and
-filters are aggregate queries over the learners' summary rows
-(``course.progress.summaries``), and only the rows of the page shown are read
+filters are queries over the learners' summary rows (``course.progress.summaries``),
+each count a range of one index, and only the rows of the page shown are read
 item by item. The CSV streams every learner the filter lets through in one
 query, each row carrying the learner's item summaries packed in one text. A
 cohort of any size costs the same few queries.
@@ -23,7 +23,6 @@ from sqlalchemy import (
     false,
     func,
     literal,
-    or_,
     select,
     true,
 )
@@ -36,6 +35,7 @@ from course.manage.paging import requested_page
 from course.membership import Cohort
 from course.progress.days import date_of, day_of
 from course.progress.models import MemberSummary
+from course.progress.risk import DUE_SOON_DAYS, INACTIVE_AFTER_DAYS
 from course.progress.state import (
     LearnerProgress,
     packed_item_summaries,
@@ -44,10 +44,6 @@ from course.progress.state import (
 from course.progress.status import ItemState
 from course.progress.summaries import ensure_outline
 
-# This long without activity (or since joining, when never active), an unfinished
-# learner is at risk, and is reminded: one rule for the flag and the reminder.
-INACTIVE_AFTER_DAYS = 14
-DUE_SOON_DAYS = 7  # this close to the due date, an unfinished learner is at risk
 BATCH_SIZE = 1000  # learners read at once, for the CSV and reminders
 PROGRESS_BUCKETS = ((0, 0), (1, 24), (25, 49), (50, 74), (75, 99), (100, 100))
 
@@ -183,8 +179,9 @@ def _of_cohorts(cohorts: list[Cohort]) -> ColumnElement[bool]:
 class Conditions:
     """The matrix's filters as SQL over member summaries; the same rules as ``risk_flags``.
 
-    Every date rule is integer arithmetic on day numbers, so a cohort's counts cost
-    a few comparisons per learner.
+    At risk and overdue compare today with the first day each holds, kept in the
+    row (``course.progress.risk``): the page's counts of them are index ranges, and
+    its filtered rows follow the same rule.
     """
 
     is_complete: ColumnElement[bool]
@@ -195,24 +192,12 @@ class Conditions:
     @classmethod
     def of(cls, today: date) -> Conditions:
         today_day = literal(day_of(today), Integer)
-        is_complete = MEMBER.percent == 100
-        # Idle for INACTIVE_AFTER_DAYS whole days since the last activity (or joining).
-        is_inactive = MEMBER.active_day + INACTIVE_AFTER_DAYS <= today_day
-        is_past_due = MEMBER.due_day < today_day
-        # Behind an even pace through the final week, `left` days before the due date:
-        # percent < 100 * (1 - left / 7), that is 7 * percent + 100 * left < 700.
-        is_behind = (
-            DUE_SOON_DAYS * MEMBER.percent + 100 * (MEMBER.due_day - today_day)
-            < 100 * DUE_SOON_DAYS
-        )
         return cls(
-            is_complete=is_complete,
+            is_complete=MEMBER.percent == 100,
             is_started=MEMBER.last_activity_at.is_not(None),
-            is_overdue=and_(~is_complete, is_past_due),
-            is_at_risk=and_(
-                ~is_complete,
-                or_(is_inactive, MEMBER.out_of_attempts > 0, is_past_due, is_behind),
-            ),
+            # NULL, and so false, for whoever finished (or has no due date).
+            is_overdue=MEMBER.overdue_from_day <= today_day,
+            is_at_risk=MEMBER.at_risk_from_day <= today_day,
         )
 
     def shown(self, show: str) -> ColumnElement[bool]:
@@ -249,7 +234,7 @@ def _count(condition: ColumnElement[bool]):
 
 @dataclass(frozen=True)
 class CohortReport:
-    """The cohort page's figures, from two aggregate queries whatever the cohort's size."""
+    """The cohort page's figures: three queries over index ranges, whatever the cohort's size."""
 
     summary: Summary
     counts: dict[str, int]  # learners per "Show" choice
@@ -257,29 +242,59 @@ class CohortReport:
     completions: dict[date, int]  # learners who completed the course, per day
 
 
+def _counted(condition: ColumnElement[bool]):
+    return select(func.count()).select_from(MemberSummary.__table__).where(condition)
+
+
 def cohort_report(session: Session, catalog: Catalog, cohort: Cohort, today: date) -> CohortReport:
     """Return the cohort's headline figures, filter counts and chart data."""
     ensure_outline(session, catalog)
     conditions = Conditions.of(today)
     final = final_quiz(catalog)
-    query = select(
-        func.count(),
-        func.coalesce(func.sum(MEMBER.percent), 0),
-        func.count(MEMBER.final_score),
-        func.sum(MEMBER.final_score),
-        *(_count(conditions.shown(key)) for key in SHOW),
-        *(_count(MEMBER.percent.between(low, high)) for low, high in PROGRESS_BUCKETS),
-    ).where(_of_cohorts([cohort]))
-    row = tuple(session.connection().execute(query).one())
-    learners, percent_sum, final_attempted, final_sum = row[:4]
-    counts = dict(zip(SHOW, row[4 : 4 + len(SHOW)], strict=True))
-    buckets = tuple(row[4 + len(SHOW) :])
+    connection = session.connection()
+    in_cohort = _of_cohorts([cohort])
+    # A handful of rows, read from the percent index alone: the learners, their
+    # mean, the completed ones and the chart's buckets.
+    learners_by_percent = dict(
+        connection.execute(
+            select(MEMBER.percent, func.count()).where(in_cohort).group_by(MEMBER.percent)
+        ).all()
+    )
+    # Each a range of one index read alone, so each costs what it counts.
+    attempted_final = (
+        select(func.count(), func.sum(MEMBER.final_score))
+        .where(in_cohort, MEMBER.final_score.is_not(None))
+        .subquery()
+    )
+    not_started, at_risk, overdue, final_attempted, final_sum = connection.execute(
+        select(
+            _counted(and_(in_cohort, conditions.shown("not-started"))).scalar_subquery(),
+            _counted(and_(in_cohort, conditions.is_at_risk)).scalar_subquery(),
+            _counted(and_(in_cohort, conditions.is_overdue)).scalar_subquery(),
+            *attempted_final.c,
+        )
+    ).one()
+    learners = sum(learners_by_percent.values())
+    completed = learners_by_percent.get(100, 0)
+    counts = {
+        "all": learners,
+        "not-started": not_started,
+        "in-progress": learners - completed - not_started,
+        "completed": completed,
+        "at-risk": at_risk,
+        "overdue": overdue,
+    }
+    buckets = tuple(
+        sum(count for percent, count in learners_by_percent.items() if low <= percent <= high)
+        for low, high in PROGRESS_BUCKETS
+    )
+    percent_sum = sum(percent * count for percent, count in learners_by_percent.items())
     summary = Summary(
         learners=learners,
-        completed=counts["completed"],
-        not_started=counts["not-started"],
-        at_risk=counts["at-risk"],
-        overdue=counts["overdue"],
+        completed=completed,
+        not_started=not_started,
+        at_risk=at_risk,
+        overdue=overdue,
         average_percent=round(percent_sum / learners) if learners else None,
         final_title=final.title if final else None,
         final_average=final_sum / final_attempted if final_attempted else None,

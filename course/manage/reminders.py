@@ -20,8 +20,9 @@ from course.content.model import Catalog
 from course.db import insert_for
 from course.mail.models import SentReminder
 from course.mail.outbox import link_to, queue_mails, render_mail
-from course.manage.matrix import INACTIVE_AFTER_DAYS, LearnerRow, cohort_rows, days
+from course.manage.matrix import LearnerRow, cohort_rows, days
 from course.membership import Cohort, CohortManager
+from course.progress.risk import INACTIVE_AFTER_DAYS
 
 DUE_SOON_DAYS = (3, 1)  # reminders this many days before the due date
 

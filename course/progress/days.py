@@ -53,3 +53,20 @@ def _postgresql_day_number(element, compiler, **kw):
     if isinstance(kind, DateTime):
         value = f"CAST(timezone('UTC', {value}) AS DATE)"
     return f"({value} - DATE '1970-01-01')"
+
+
+class least(GenericFunction):  # named as SQL functions are, like func.date
+    """SQL: the least of its arguments, none of which may be NULL.
+
+    PostgreSQL's LEAST skips NULLs where SQLite's min() returns NULL: callers keep
+    NULLs out so that both databases agree.
+    """
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(least, "sqlite")
+def _sqlite_least(element, compiler, **kw):
+    # SQLite's min() with two or more arguments is a scalar function, not the aggregate.
+    return f"min({compiler.process(element.clauses, **kw)})"

@@ -372,8 +372,9 @@ class MemberSummary(Model):
     The learner's ``LearnerSummary`` joined with their membership, their effective
     due date and their final quiz score, kept in one row per cohort and learner so
     a cohort's page counts, filters and sorts over one table, clustered by cohort,
-    whatever its size. Dates the at-risk rules compare are kept as day numbers
-    (days since 1970-01-01, UTC) so the rules are integer arithmetic in SQL.
+    whatever its size. Dates are kept as day numbers (days since 1970-01-01, UTC),
+    and so are the days from which the at-risk and overdue rules hold, so that the
+    page counts those learners as index ranges.
     Rewritten with the learner's summary and whenever the membership, the due
     dates or the learner's name change (``course.progress.summaries``).
     """
@@ -383,10 +384,23 @@ class MemberSummary(Model):
         # The matrix's sorts (name, progress, last activity) and the completions chart.
         Index("ix_member_summary_by_name", "cohort_id", "sort_name", "user_id"),
         Index("ix_member_summary_by_percent", "cohort_id", "percent", "sort_name", "user_id"),
+        # With the percent, it alone answers how many never started and did not finish.
         Index(
-            "ix_member_summary_by_activity", "cohort_id", "last_activity_at", "sort_name", "user_id"
+            "ix_member_summary_by_activity",
+            "cohort_id",
+            "last_activity_at",
+            "sort_name",
+            "user_id",
+            "percent",
         ),
         Index("ix_member_summary_by_completion", "cohort_id", "completed_day"),
+        # The page's counts, each read from one of these alone, a range of the cohort's
+        # entries: learners per percent (a narrower index than the sort's reads faster),
+        # at risk and overdue by today, and who attempted the final quiz.
+        Index("ix_member_summary_percent", "cohort_id", "percent"),
+        Index("ix_member_summary_by_risk", "cohort_id", "at_risk_from_day"),
+        Index("ix_member_summary_by_overdue", "cohort_id", "overdue_from_day"),
+        Index("ix_member_summary_final_score", "cohort_id", "final_score"),
         Index("ix_member_summary_user_id", "user_id"),
         {"sqlite_with_rowid": False},
     )
@@ -407,6 +421,10 @@ class MemberSummary(Model):
     active_day: Mapped[int]  # the day of the last activity, or of joining when never active
     due_day: Mapped[int | None]  # their own due date if a manager set one, else the cohort's
     completed_day: Mapped[int | None]  # the day of ``completed_at``, for the completions chart
+    # The first day the learner is at risk on, and is overdue on; NULL once they finish
+    # (overdue: or without a due date). ``course.progress.risk`` computes both.
+    at_risk_from_day: Mapped[int | None]
+    overdue_from_day: Mapped[int | None]
 
 
 class AnswerTally(Model):

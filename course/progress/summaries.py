@@ -45,6 +45,7 @@ from course.membership import JOINED, Cohort, CohortMember, LearnerDueDate
 from course.progress.days import day_number
 from course.progress.item_kinds import ITEM_KINDS, ONE, ZERO, LearnerFilter
 from course.progress.models import ItemSummary, LearnerSummary, MemberSummary, SummaryOutlineItem
+from course.progress.risk import at_risk_from_day, overdue_from_day
 from course.progress.status import Status
 
 OUTLINE = SummaryOutlineItem.__table__
@@ -84,6 +85,8 @@ MEMBER_COLUMNS = (
     "active_day",
     "due_day",
     "completed_day",
+    "at_risk_from_day",
+    "overdue_from_day",
 )
 # Summary writes of one learner wait for each other on PostgreSQL (an advisory lock
 # in this space, keyed by the learner): each recomputes the course row from the item
@@ -165,6 +168,8 @@ def _member_summaries(members: ColumnElement[bool]) -> Select:
     A member's course figures are their learner summary's (a learner without one has
     done nothing: complete only when nothing is required); the cohort adds when they
     joined and their due date, the latest a manager set for them, else the cohort's.
+    The days from which the member is at risk and overdue follow from those figures
+    in the same row (``course.progress.risk``), so they can never disagree with them.
     """
     member = CohortMember.__table__.c
     summary = LEARNERS.c
@@ -188,20 +193,26 @@ def _member_summaries(members: ColumnElement[bool]) -> Select:
     )
     cohort = Cohort.__table__.c
     user = User.__table__.c
+    percent = func.coalesce(summary.percent, untouched_percent)
+    out_of_attempts = func.coalesce(summary.out_of_attempts, ZERO)
+    active_day = day_number(func.coalesce(summary.last_activity_at, member.joined_at))
+    due_day = day_number(func.coalesce(own_due_on, cohort.due_on))
     return (
         select(
             member.cohort_id,
             member.user_id,
             func.lower(user.name),
             member.joined_at,
-            func.coalesce(summary.percent, untouched_percent),
+            percent,
             summary.completed_at,
             summary.last_activity_at,
-            func.coalesce(summary.out_of_attempts, ZERO),
+            out_of_attempts,
             final.c.best_score,
-            day_number(func.coalesce(summary.last_activity_at, member.joined_at)),
-            day_number(func.coalesce(own_due_on, cohort.due_on)),
+            active_day,
+            due_day,
             day_number(summary.completed_at),
+            at_risk_from_day(percent, out_of_attempts, active_day, due_day),
+            overdue_from_day(percent, due_day),
         )
         .select_from(
             CohortMember.__table__.join(Cohort.__table__, cohort.id == member.cohort_id)

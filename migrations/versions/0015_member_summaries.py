@@ -64,9 +64,8 @@ def upgrade() -> None:
             "item_summary", recreate="always", table_kwargs={"sqlite_with_rowid": False}
         ):
             pass
-    from course.progress.summaries import rebuild_member_summaries
-
-    rebuild_member_summaries(op.get_bind(), delete_first=False)
+    # Filled by 0017_member_risk_days: today's statements that compute member
+    # summaries also write the columns that revision adds.
 
 
 def downgrade() -> None:

@@ -2,6 +2,7 @@
 
 from sqlalchemy import text
 
+from course.auth.models import Role
 from course.content import get_catalog
 from course.db import new_session
 from course.manage.overrides import grant_attempt
@@ -54,4 +55,24 @@ def test_a_granted_attempt_changes_the_summary_with_it(app, runner, make_user, a
         after = progress_for_learner(session, catalog, learner.id)
         assert after.out_of_attempts == ()
         assert after.state_of("quiz", "fixture-quiz").max_attempts == 4
+    assert runner.invoke(args=["db", "check"]).exit_code == 0
+
+
+def test_db_check_names_a_member_whose_risk_days_disagree_and_repairs_them(
+    app, runner, make_user, make_cohort, activity
+):
+    learner = make_user(email="ada@example.com")
+    make_cohort(make_user(role=Role.MANAGER), members=[learner])
+    activity.lessons(learner, "welcome")
+    assert runner.invoke(args=["db", "check"]).exit_code == 0
+    with app.app_context(), new_session(write=True) as session:
+        # As if they had finished: the page would no longer count them at risk.
+        changed = session.execute(text("UPDATE member_summary SET at_risk_from_day = NULL"))
+        assert changed.rowcount == 1
+        session.commit()
+    result = runner.invoke(args=["db", "check"])
+    assert result.exit_code == 1
+    assert f"learner {learner.id} (ada@example.com), their row in cohort" in result.output
+
+    assert runner.invoke(args=["db", "check", "--repair"]).exit_code == 0
     assert runner.invoke(args=["db", "check"]).exit_code == 0
