@@ -10,14 +10,14 @@ from markupsafe import Markup, escape
 from course.content.model import Catalog, OutlineItem
 from course.progress.state import LearnerProgress
 from course.progress.status import badge_of
-from course.site.addresses import ItemAddresses, item_address, item_addresses
+from course.site.addresses import ItemAddresses, item_addresses
 
 KIND_LABELS = {"lesson": "Lesson", "quiz": "Quiz", "scenario": "Scenario"}
 
 
 def item_url(item: OutlineItem) -> str:
     """Return the address of an outline item's page."""
-    return item_address(item.kind, item.slug)
+    return item_addresses().of_item(item)
 
 
 def neighbours(
@@ -69,7 +69,7 @@ def _contents_line(
 ) -> str:
     # The title and address are escaped; the badge's class and words are the code's own.
     badge = badge_of(progress.items[item.index])
-    address = escape(addresses.of(item.kind, item.slug))
+    address = escape(addresses.of_item(item))
     marks = (
         (' class="contents-current"', ' aria-current="page"')
         if item.index == current.index

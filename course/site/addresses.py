@@ -19,10 +19,14 @@ import hashlib
 import html
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
 
 from flask import Flask, current_app, request, url_for
 from markupsafe import Markup, escape
+
+if TYPE_CHECKING:
+    from course.content.model import OutlineItem
 
 ITEM_ENDPOINTS = {"lesson": "learn.lesson", "quiz": "learn.quiz", "scenario": "learn.scenario"}
 SLUG_MARK = "slug-mark"
@@ -71,6 +75,12 @@ class ItemAddresses:
     def __init__(self, root: str, paths: dict[str, str]):
         self.root = root
         self.paths = paths
+
+    def of_item(self, item: OutlineItem) -> str:
+        """Return the address of an item of the catalog's outline."""
+        # Its slug was checked to be lowercase letters, digits and hyphens when the
+        # catalog loaded, and a path keeps those as they are: nothing to quote.
+        return self.root + self.paths[item.kind] + item.slug
 
     def of(self, kind: str, slug: str, fragment: str | None = None) -> str:
         address = self.root + self.paths[kind] + quote(slug, safe=SEGMENT_SAFE)
