@@ -41,13 +41,15 @@ class RateLimits:
 
     def __init__(self, redis_url: str | None, *, enabled: bool = True):
         self.enabled = enabled
-        self.shared: Storage | None = (
+        self.shared_store: Storage | None = (
             storage_from_string(redis_url, wrap_exceptions=True, **REDIS_TIMEOUTS)
             if redis_url
             else None
         )
-        self.local = FixedWindowRateLimiter(MemoryStorage())
-        self._shared = FixedWindowRateLimiter(self.shared) if self.shared else None
+        self.local_counter = FixedWindowRateLimiter(MemoryStorage())
+        self.shared_counter = (
+            FixedWindowRateLimiter(self.shared_store) if self.shared_store else None
+        )
         self._shared_failed_at: float | None = None  # when Redis last failed to answer
 
     def breached(self, limits_text: str, *identifiers: str) -> RateLimitItem | None:
@@ -62,13 +64,13 @@ class RateLimits:
         try:
             reset_at = self._counter().get_window_stats(limit, *identifiers).reset_time
         except StorageError:
-            reset_at = self.local.get_window_stats(limit, *identifiers).reset_time
+            reset_at = self.local_counter.get_window_stats(limit, *identifiers).reset_time
         return max(1, math.ceil(reset_at - time.time()))
 
     def _hit(self, limit: RateLimitItem, identifiers: tuple[str, ...]) -> bool:
         counter = self._counter()
-        if counter is self.local:
-            return self.local.hit(limit, *identifiers)
+        if counter is self.local_counter:
+            return self.local_counter.hit(limit, *identifiers)
         try:
             hit = counter.hit(limit, *identifiers)
         except StorageError as error:
@@ -79,19 +81,19 @@ class RateLimits:
                     error.storage_error,
                 )
             self._shared_failed_at = time.monotonic()
-            return self.local.hit(limit, *identifiers)
+            return self.local_counter.hit(limit, *identifiers)
         if self._shared_failed_at is not None:
             self._shared_failed_at = None
             log.warning("rate-limit storage (Redis) answers again: counting there")
         return hit
 
     def _counter(self) -> FixedWindowRateLimiter:
-        if self._shared is None:
-            return self.local
+        if self.shared_counter is None:
+            return self.local_counter
         failed_at = self._shared_failed_at
         if failed_at is not None and time.monotonic() - failed_at < RETRY_REDIS_AFTER_S:
-            return self.local
-        return self._shared
+            return self.local_counter
+        return self.shared_counter
 
 
 def rate_limits(app: Flask) -> RateLimits:
@@ -100,7 +102,7 @@ def rate_limits(app: Flask) -> RateLimits:
 
 
 def client_address() -> str:
-    """The address a request came from: the proxy's word for it only where it is believed.
+    """Return the address a request came from: a proxy's word for it only where it is believed.
 
     ``ProxyFix`` (set up with the number of trusted proxies) has already put the
     client's address in ``remote_addr``; a forged ``X-Forwarded-For`` is ignored.
@@ -147,9 +149,9 @@ def init_app(app: Flask) -> None:
 def shared_store_answers(app: Flask) -> bool | None:
     """Tell whether the shared store (Redis) answers; None when limits are counted in-process."""
     limits = rate_limits(app)
-    if limits.shared is None or not limits.enabled:
+    if limits.shared_store is None or not limits.enabled:
         return None
     try:
-        return limits.shared.check()
+        return limits.shared_store.check()
     except StorageError:
         return False

@@ -242,7 +242,8 @@ class CohortReport:
     completions: dict[date, int]  # learners who completed the course, per day
 
 
-def _counted(condition: ColumnElement[bool]):
+def _count_query(condition: ColumnElement[bool]):
+    """SELECT how many member rows ``condition`` lets through (``_count`` is the aggregate)."""
     return select(func.count()).select_from(MemberSummary.__table__).where(condition)
 
 
@@ -268,9 +269,9 @@ def cohort_report(session: Session, catalog: Catalog, cohort: Cohort, today: dat
     )
     not_started, at_risk, overdue, final_attempted, final_sum = connection.execute(
         select(
-            _counted(and_(in_cohort, conditions.shown("not-started"))).scalar_subquery(),
-            _counted(and_(in_cohort, conditions.is_at_risk)).scalar_subquery(),
-            _counted(and_(in_cohort, conditions.is_overdue)).scalar_subquery(),
+            _count_query(and_(in_cohort, conditions.shown("not-started"))).scalar_subquery(),
+            _count_query(and_(in_cohort, conditions.is_at_risk)).scalar_subquery(),
+            _count_query(and_(in_cohort, conditions.is_overdue)).scalar_subquery(),
             *attempted_final.c,
         )
     ).one()
