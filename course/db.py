@@ -6,6 +6,10 @@ queue on the busy timeout instead of failing with "database is locked". A GET
 gets a reading session and reads; the one GET that writes (a lesson page noting
 that it was opened) says so by calling ``begin_write`` before it writes, which
 makes its writes one transaction holding the write lock.
+
+What every page reads (who is signed in, where a learner stands) is plain Core
+and runs on ``get_connection``: in a GET that is a connection with no ORM
+session around it, and a session opened later in the request carries on in it.
 """
 
 from __future__ import annotations
@@ -142,12 +146,39 @@ def database_engine() -> Engine:
 def get_session() -> Session:
     """Return this request's session, opening it on first use.
 
-    A POST gets a writing session; anything else a reading one.
+    A POST gets a writing session; anything else a reading one, on the request's
+    reading connection when ``get_connection`` opened one.
     """
     if "db_session" not in g:
-        writes = has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
-        g.db_session = new_session(write=writes)
+        if "db_connection" in g:
+            # It takes the connection's transaction as its own: its commit commits
+            # what it wrote, and closing it rolls back whatever it left.
+            makers = current_app.extensions["course_db"]
+            g.db_session = makers["reader"](
+                bind=g.db_connection, join_transaction_mode="control_fully"
+            )
+        else:
+            g.db_session = new_session(write=_request_writes())
     return g.db_session
+
+
+def get_connection() -> Connection:
+    """Return this request's connection, for reading with Core.
+
+    In a GET it is a connection alone: an ORM session costs about 35 µs more to
+    open and close than a connection, on a lesson page whose two queries take
+    about 45 µs. A POST reads on its writing session's connection, in the
+    transaction it writes in.
+    """
+    if "db_session" in g or _request_writes():
+        return get_session().connection()
+    if "db_connection" not in g:
+        g.db_connection = database_engine().connect()
+    return g.db_connection
+
+
+def _request_writes() -> bool:
+    return has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
 
 
 def new_session(*, write: bool = False) -> Session:
@@ -173,6 +204,9 @@ def _close_session(_exc) -> None:
     session = g.pop("db_session", None)
     if session is not None:
         session.close()  # rolls back whatever a failed request left uncommitted
+    connection = g.pop("db_connection", None)
+    if connection is not None:
+        connection.close()
 
 
 def insert_for(session: Session, table):

@@ -227,7 +227,7 @@ def fill_demo(
     session.flush()
     # The stored outline first (which recomputes existing summaries if it changed), so
     # that each batch's summaries are written for the catalog's outline.
-    ensure_outline(session, catalog)
+    ensure_outline(session.connection(), catalog)
     now = now.astimezone(UTC)  # rows hold UTC (SQLite's as text)
     start = now - timedelta(days=28)
     # Drawn for the whole cohort before anyone's activity, as they always were, so a

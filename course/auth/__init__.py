@@ -6,7 +6,7 @@ from course.auth.accounts import load_signed_in_user
 from course.auth.cli import users_cli
 from course.auth.sessions import SESSION_TOKEN_KEY
 from course.auth.views import bp
-from course.db import get_session
+from course.db import get_connection
 from course.extensions import login_manager
 
 
@@ -15,5 +15,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.cli.add_command(users_cli)
     login_manager.user_loader(
-        lambda user_id: load_signed_in_user(get_session(), user_id, session.get(SESSION_TOKEN_KEY))
+        lambda user_id: load_signed_in_user(
+            get_connection(), user_id, session.get(SESSION_TOKEN_KEY)
+        )
     )

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from flask import Flask, current_app
 from flask_login import UserMixin
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import Connection, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from course.auth.models import AuthSession, Role, RoleChecks, User
@@ -142,13 +142,13 @@ SIGNED_IN_USER = (
 )
 
 
-def load_signed_in_user(session: Session, user_id: str, token: str | None) -> SignedInUser | None:
+def load_signed_in_user(
+    connection: Connection, user_id: str, token: str | None
+) -> SignedInUser | None:
     """Return the user of a live signed-in session, or None (one query)."""
     if not token or not user_id.isdigit() or len(user_id) > 10:
         return None
-    row = (
-        session.connection()
-        .execute(SIGNED_IN_USER, {"user_id": int(user_id), "token_hash": token_hash(token)})
-        .first()
-    )
+    row = connection.execute(
+        SIGNED_IN_USER, {"user_id": int(user_id), "token_hash": token_hash(token)}
+    ).first()
     return SignedInUser(*row) if row else None

@@ -9,8 +9,8 @@ from markupsafe import Markup, escape
 
 from course.content.model import Catalog, OutlineItem
 from course.progress.state import LearnerProgress
-from course.progress.status import badge_of
-from course.site.addresses import ItemAddresses, item_addresses
+from course.progress.status import ItemState, badge_of
+from course.site.addresses import item_addresses
 
 KIND_LABELS = {"lesson": "Lesson", "quiz": "Quiz", "scenario": "Scenario"}
 
@@ -57,25 +57,37 @@ def course_contents(
 ) -> CourseContents:
     """Return the course's contents as seen from ``current``, for the learner."""
     addresses = item_addresses()
-    modules = []
-    for module in catalog.course.modules:
-        lines = "".join(_contents_line(item, progress, addresses, current) for item in module.items)
-        modules.append(ContentsModule(module.title, Markup(lines)))  # noqa: S704 - escaped below
-    return CourseContents(tuple(modules), progress, current)
+    # Where the app is mounted is escaped once for every line. The route paths are
+    # the URL map's and the slugs were checked when the catalog loaded: both hold
+    # only characters a path keeps as they are, none of which HTML escapes.
+    root, paths = escape(addresses.root), addresses.paths
+    modules = tuple(
+        ContentsModule(
+            module.title, _contents_lines(module.items, progress.items, root, paths, current.index)
+        )
+        for module in catalog.course.modules
+    )
+    return CourseContents(modules, progress, current)
 
 
-def _contents_line(
-    item: OutlineItem, progress: LearnerProgress, addresses: ItemAddresses, current: OutlineItem
-) -> str:
-    # The title and address are escaped; the badge's class and words are the code's own.
-    badge = badge_of(progress.items[item.index])
-    address = escape(addresses.of_item(item))
-    marks = (
-        (' class="contents-current"', ' aria-current="page"')
-        if item.index == current.index
-        else ("", "")
-    )
-    return (
-        f'\n    <li{marks[0]}><a href="{address}"{marks[1]}>{escape(item.title)}</a>'
-        f'\n      <span class="badge {badge.css_class}">{badge.label}</span></li>'
-    )
+CURRENT_MARKS = (' class="contents-current"', ' aria-current="page"')
+NO_MARKS = ("", "")
+
+
+def _contents_lines(
+    items: tuple[OutlineItem, ...],
+    states: tuple[ItemState, ...],
+    root: str,
+    paths: dict[str, str],
+    current_index: int,
+) -> Markup:
+    lines = []
+    for item in items:
+        badge = badge_of(states[item.index])  # its class and words are the code's own
+        marks = CURRENT_MARKS if item.index == current_index else NO_MARKS
+        lines.append(
+            f'\n    <li{marks[0]}><a href="{root}{paths[item.kind]}{item.slug}"{marks[1]}>'
+            f"{escape(item.title)}</a>"
+            f'\n      <span class="badge {badge.css_class}">{badge.label}</span></li>'
+        )
+    return Markup("".join(lines))  # noqa: S704 - each value escaped or the code's own (above)

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 
 from course.content import get_catalog
 from course.content.model import Catalog, Lesson, OutlineItem, Quiz, Scenario
-from course.db import begin_write, get_session, utcnow
+from course.db import begin_write, get_connection, get_session, utcnow
 from course.deadlines import due_dates_for_learner
 from course.learn.navigation import course_contents, item_url, neighbours
 from course.progress.certificates import issue_if_complete
@@ -44,7 +44,7 @@ class OpenedItem:
 def open_item(kind: str, slug: str) -> OpenedItem:
     """Load the item (404) and the learner's progress; a locked item ends in its 403 page."""
     catalog, content, outline_item = load_item(kind, slug)
-    progress = progress_for_learner(get_session(), catalog, current_user.id)
+    progress = progress_for_learner(get_connection(), catalog, current_user.id)
     state = progress.state_of(kind, slug)
     if state.is_locked:
         waiting_on = [
@@ -61,7 +61,9 @@ def outline():
     catalog = get_catalog()
     progress, due_dates = None, ()
     if current_user.is_authenticated:
-        progress = progress_for_learner(get_session(), catalog, current_user.id, with_drafts=True)
+        progress = progress_for_learner(
+            get_connection(), catalog, current_user.id, with_drafts=True
+        )
         due_dates = due_dates_for_learner(get_session(), current_user.id)
     return render_template(
         "learn/outline.html",
@@ -78,9 +80,10 @@ def lesson(slug: str):
     """Show a lesson and note that the learner opened it."""
     opened = open_item("lesson", slug)
     catalog, lesson, outline_item = opened.catalog, opened.content, opened.outline_item
-    state, session, now = opened.state, get_session(), utcnow()
+    state, now = opened.state, utcnow()
     if is_worth_recording(state.last_activity_at, now):
         # This GET writes: one transaction holding the write lock, committed here.
+        session = get_session()
         begin_write(session)
         record_lesson_opened(session, current_user.id, slug, now)
         session.commit()

@@ -73,7 +73,7 @@ def _queue_scores(
 ) -> None:
     if not rows:
         return
-    progress = progress_for_learner(session, get_catalog(), user_id)
+    progress = progress_for_learner(session.connection(), get_catalog(), user_id)
     grades = []
     for row in rows:
         if row.item_kind == COURSE:

@@ -249,7 +249,7 @@ def _count_query(condition: ColumnElement[bool]):
 
 def cohort_report(session: Session, catalog: Catalog, cohort: Cohort, today: date) -> CohortReport:
     """Return the cohort's headline figures, filter counts and chart data."""
-    ensure_outline(session, catalog)
+    ensure_outline(session.connection(), catalog)
     conditions = Conditions.of(today)
     final = final_quiz(catalog)
     connection = session.connection()
@@ -332,7 +332,9 @@ MATRIX_COLUMNS = (MEMBER.user_id, USER.name, USER.email, MEMBER.joined_at, MEMBE
 def _learner_rows(session: Session, catalog: Catalog, members, today: date) -> list[LearnerRow]:
     """Build the rows of these members (user id, name, email, joined, due day), in order."""
     members = list(members)
-    progress = progress_for_learners(session, catalog, [member[0] for member in members])
+    progress = progress_for_learners(
+        session.connection(), catalog, [member[0] for member in members]
+    )
     return [
         learner_row(
             Member(user_id, name, email, joined_at, True, None, False),
@@ -355,7 +357,7 @@ def cohort_page(
     size: int,
 ) -> list[LearnerRow]:
     """Return the rows of one page of the matrix as ``view`` filters and sorts it (two queries)."""
-    ensure_outline(session, catalog)
+    ensure_outline(session.connection(), catalog)
     query = _rows_query(cohort, today, view, *MATRIX_COLUMNS).limit(size).offset(offset)
     return _learner_rows(session, catalog, session.connection().execute(query), today)
 
@@ -375,7 +377,7 @@ def cohort_row_batches(
     session: Session, catalog: Catalog, cohort: Cohort, today: date, view: MatrixView
 ) -> Iterator[list[LearnerRow]]:
     """Yield the rows ``view`` selects, BATCH_SIZE at a time, reading the learners as a stream."""
-    ensure_outline(session, catalog)
+    ensure_outline(session.connection(), catalog)
     for members in _streamed(session, _rows_query(cohort, today, view, *MATRIX_COLUMNS)):
         yield _learner_rows(session, catalog, members, today)
 
@@ -389,7 +391,7 @@ def cohort_packed_batches(
     in one text: ``course.progress.state.unpack_item_summaries``). What the CSV of a
     whole cohort reads: one row per learner rather than one per learner and item.
     """
-    ensure_outline(session, catalog)
+    ensure_outline(session.connection(), catalog)
     query = _rows_query(
         cohort,
         today,
@@ -418,7 +420,7 @@ def headlines(
     """Return each cohort's learners, completions and overdue learners, in one query for all."""
     if not cohorts:
         return []
-    ensure_outline(session, catalog)
+    ensure_outline(session.connection(), catalog)
     conditions = Conditions.of(today)
     rows = session.connection().execute(
         select(

@@ -37,9 +37,9 @@ def summaries_follow_outline() -> None:
         return
     session = new_session(write=True)
     try:
-        ensure_outline(session, catalog)
+        ensure_outline(session.connection(), catalog)
         session.commit()
-        ensure_outline(session, catalog, remember=True)
+        ensure_outline(session.connection(), catalog, remember=True)
     except SQLAlchemyError:
         # A database that is down (or not migrated yet) gets its own page from the view.
         session.rollback()

@@ -78,7 +78,7 @@ def issue_if_complete(
     request that completes the course issues its certificate. Return the
     certificate this issued, or None.
     """
-    progress = progress_for_learner(session, catalog, user_id)
+    progress = progress_for_learner(session.connection(), catalog, user_id)
     if not progress.is_complete:
         return None
     return issue_certificate(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import Connection, delete, select
 from sqlalchemy.orm import Session
 
 from course.content.model import Quiz
@@ -65,9 +65,9 @@ def discard_drafts(session: Session, user_id: int, slug: str) -> None:
     )
 
 
-def drafts_saved_at(session: Session, user_id: int) -> dict[str, datetime]:
+def drafts_saved_at(connection: Connection, user_id: int) -> dict[str, datetime]:
     """Return when the learner last saved a draft of each quiz, by quiz slug."""
-    rows = session.execute(
+    rows = connection.execute(
         select(QuizDraft.quiz_slug, QuizDraft.saved_at).where(QuizDraft.user_id == user_id)
     )
     saved: dict[str, datetime] = {}

@@ -16,9 +16,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, ScalarSelect, Text, bindparam, case, func, select
+from sqlalchemy import ColumnElement, Connection, ScalarSelect, Text, bindparam, case, func, select
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import GenericFunction
 
 from course.content.model import Catalog, OutlineItem
@@ -108,34 +107,33 @@ class LearnerProgress:
 
 
 def progress_for_learner(
-    session: Session, catalog: Catalog, user_id: int, *, with_drafts: bool = False
+    connection: Connection, catalog: Catalog, user_id: int, *, with_drafts: bool = False
 ) -> LearnerProgress:
     """Return one learner's progress; ``with_drafts`` for pages with "Continue" on them."""
-    progress = progress_for_learners(session, catalog, [user_id])[user_id]
+    progress = progress_for_learners(connection, catalog, [user_id])[user_id]
     if with_drafts:
-        progress = replace(progress, drafts_saved_at=drafts_saved_at(session, user_id))
+        progress = replace(progress, drafts_saved_at=drafts_saved_at(connection, user_id))
     return progress
 
 
 def progress_for_learners(
-    session: Session, catalog: Catalog, user_ids: Iterable[int]
+    connection: Connection, catalog: Catalog, user_ids: Iterable[int]
 ) -> dict[int, LearnerProgress]:
     """Return each learner's progress, reading their item summaries in one query."""
     user_ids = list(user_ids)
-    ensure_outline(session, catalog)
+    ensure_outline(connection, catalog)
     # Everyone starts from the same untouched states; only the items a learner
     # has a summary of (about half of them, in a cohort) are read from it.
     untouched = tuple(untouched_state(catalog, item) for item in catalog.items)
     states = {user_id: list(untouched) for user_id in user_ids}
-    places = {(item.kind, item.slug): item for item in catalog.items}
-    limits = {slug: quiz.max_attempts for slug, quiz in catalog.quizzes.items()}
     # Unpacked as plain tuples and built positionally: a report reads a hundred rows
     # of ten items on every page, and a Row's fields cost ten times a tuple's.
-    for user_id, kind, slug, status, attempts, granted, *rest in item_summaries(session, user_ids):
-        item = places.get((kind, slug))
+    rows = item_summaries(connection, user_ids)
+    for user_id, kind, slug, status, attempts, granted, *rest in rows:
+        item = catalog.outline_item(kind, slug)
         if item is not None:  # else a record of an item no longer in the outline
             states[user_id][item.index] = summary_state(
-                item, status, attempts, granted, *rest, limits=limits
+                catalog, item, status, attempts, granted, *rest
             )
     is_sequential = catalog.course.sequential
     return {
@@ -232,16 +230,15 @@ def locked_from(required: Sequence[int], done: Collection[int], is_sequential: b
     return None if first is None else first + 1
 
 
-def item_summaries(session: Session, user_ids: list[int]):
+def item_summaries(connection: Connection, user_ids: list[int]):
     """Return the learners' item summary rows, in one query."""
     if not user_ids:
         return ()
-    # On the connection: the rows are plain columns, so the ORM has nothing to add.
     if len(user_ids) == 1:
-        return session.connection().execute(LEARNER_ITEMS, {"user_id": user_ids[0]})
+        return connection.execute(LEARNER_ITEMS, {"user_id": user_ids[0]})
     # Fetched at once: a report's batch of learners is ten thousand rows or more, and
     # one fetch costs a third less than fetching them one by one.
-    return session.connection().execute(LEARNERS_ITEMS, {"user_ids": user_ids}).all()
+    return connection.execute(LEARNERS_ITEMS, {"user_ids": user_ids}).all()
 
 
 def untouched_state(catalog: Catalog, item: OutlineItem) -> ItemState:
@@ -257,6 +254,7 @@ STATUSES = {status.value: status for status in Status}
 
 
 def summary_state(
+    catalog: Catalog,
     item: OutlineItem,
     status: str,
     attempts: int,
@@ -265,8 +263,6 @@ def summary_state(
     last_activity_at: datetime | None,
     done_at: datetime | None,
     ending_title: str | None,
-    *,
-    limits: Mapping[str, int | None],
 ) -> ItemState:
     """Return the item's state as its summary row (these columns of it) tells it."""
     is_quiz = item.kind == "quiz"
@@ -278,7 +274,7 @@ def summary_state(
         best_score,
         # A lesson is opened, not attempted: its one row counts no attempt.
         0 if item.kind == "lesson" else attempts,
-        attempt_limit(limits[item.slug], granted) if is_quiz else None,
+        attempt_limit(catalog.quizzes[item.slug].max_attempts, granted) if is_quiz else None,
         last_activity_at,
         done_at,
         ending_title,

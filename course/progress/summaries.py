@@ -422,16 +422,15 @@ def summarise_everyone(session: Session, catalog: Catalog) -> None:
 _checked: weakref.WeakKeyDictionary[Pool, Catalog] = weakref.WeakKeyDictionary()
 
 
-def ensure_outline(session: Session, catalog: Catalog, *, remember: bool = False) -> bool:
+def ensure_outline(connection: Connection, catalog: Catalog, *, remember: bool = False) -> bool:
     """Bring the summaries in line with the catalog's outline; tell whether they had to change.
 
     ``remember`` once the caller commits: later calls for this catalog then cost nothing.
     """
-    pool = session.get_bind().pool
+    pool = connection.engine.pool
     if outline_is_checked(pool, catalog):
         return False
     wanted = outline_rows(catalog)
-    connection = session.connection()
     changed = stored_outline(connection) != wanted
     if changed:
         replace_outline(connection, wanted)

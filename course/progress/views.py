@@ -67,7 +67,9 @@ def my_progress():
         begin_write(session)
         token = renew_feed_token(session, current_app.secret_key, current_user.id, utcnow())
         session.commit()
-    progress = progress_for_learner(session, catalog, current_user.id, with_drafts=True)
+    progress = progress_for_learner(
+        session.connection(), catalog, current_user.id, with_drafts=True
+    )
     attempts = session.scalars(
         select(QuizAttempt)
         .where(QuizAttempt.user_id == current_user.id)
@@ -138,7 +140,7 @@ def certificate():
     if issued is not None:
         return render_template("progress/certificate.html", certificate=issued)
     catalog = get_catalog()
-    progress = progress_for_learner(session, catalog, current_user.id)
+    progress = progress_for_learner(session.connection(), catalog, current_user.id)
     # Complete without a certificate: the course was completed before certificates were
     # issued on completion, or the outline changed since. Issuing it is a write: a POST.
     template = "progress/ready.html" if progress.is_complete else "progress/not_yet.html"

@@ -91,14 +91,21 @@ class RecordIdConverter(IntegerConverter):
         super().__init__(url_map, min=1, max=2**31 - 1)
 
 
+NUL_REFUSED = "The request holds a character that is not allowed (NUL)."
+
+
 def _refuse_nul_characters() -> None:
-    # No text anyone types holds a NUL, and PostgreSQL refuses to store one.
+    # No text anyone types holds a NUL, and PostgreSQL refuses to store one. In a
+    # query string a NUL can only be written %00 (or sent raw): looking for those
+    # in its bytes costs nothing, where parsing the arguments of every page did.
+    query = request.query_string
+    if b"%00" in query or b"\x00" in query:
+        abort(400, NUL_REFUSED)
     # Only these bodies fill request.form; reading it for others costs a parse for nothing.
-    has_form = request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data")
-    for values in (request.args, request.form) if has_form else (request.args,):
-        for key, value in values.items(multi=True):
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        for key, value in request.form.items(multi=True):
             if "\x00" in key or "\x00" in value:
-                abort(400, "The request holds a character that is not allowed (NUL).")
+                abort(400, NUL_REFUSED)
 
 
 def request_id() -> str:

@@ -57,7 +57,7 @@ def test_member_summaries_follow_every_change_and_the_page_counts_as_the_flags_s
     start = utcnow() - timedelta(days=40)
     with app.app_context(), new_session(write=True) as session:
         catalog = get_catalog()
-        ensure_outline(session, catalog)
+        ensure_outline(session.connection(), catalog)
         now = utcnow()
         cohort = create_cohort(
             session,

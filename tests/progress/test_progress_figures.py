@@ -191,7 +191,7 @@ def test_progress_is_what_the_records_say(app, make_user, learners):
     start = utcnow() - timedelta(days=60)
     with app.app_context(), new_session(write=True) as session:
         catalog = get_catalog()
-        ensure_outline(session, catalog)
+        ensure_outline(session.connection(), catalog)
         session.commit()
         for user_id, activity in zip(user_ids, learners, strict=True):
             record(session, catalog, user_id, activity, start)
@@ -203,11 +203,11 @@ def test_progress_is_what_the_records_say(app, make_user, learners):
             catalog, course=dataclasses.replace(catalog.course, sequential=True)
         )
         for course, is_sequential in ((catalog, False), (sequential, True)):
-            everyone = progress_for_learners(session, course, user_ids)
+            everyone = progress_for_learners(session.connection(), course, user_ids)
             for user_id, activity in zip(user_ids, learners, strict=True):
                 expected = expected_states(catalog, activity, start)
                 assert_progress_is(everyone[user_id], expected, is_sequential)
-                alone = progress_for_learners(session, course, [user_id])[user_id]
+                alone = progress_for_learners(session.connection(), course, [user_id])[user_id]
                 assert alone == everyone[user_id]
                 assert_course_row_is(course_rows.get(user_id), alone)
 
@@ -239,7 +239,7 @@ def test_a_lesson_reopened_with_an_earlier_clock_keeps_its_completion_as_last_ac
         reopened_at = completed_at + timedelta(minutes=5)
         record_lesson_opened(session, user_id, "roles", reopened_at)
         session.commit()
-        progress = progress_for_learners(session, catalog, [user_id])[user_id]
+        progress = progress_for_learners(session.connection(), catalog, [user_id])[user_id]
     assert progress.state_of("lesson", "welcome").last_activity_at == completed_at
     roles = progress.state_of("lesson", "roles")
     assert roles.last_activity_at == reopened_at

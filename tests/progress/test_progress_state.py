@@ -26,7 +26,7 @@ def world(app, make_user):
 
 def state(world, kind, slug):
     session, catalog, user_id = world
-    return progress_for_learner(session, catalog, user_id).state_of(kind, slug)
+    return progress_for_learner(session.connection(), catalog, user_id).state_of(kind, slug)
 
 
 def attempt(world, answers, number):
@@ -64,7 +64,7 @@ def play(world, *choice_ids):
 
 def test_everything_starts_not_started(world):
     session, catalog, user_id = world
-    progress = progress_for_learner(session, catalog, user_id)
+    progress = progress_for_learner(session.connection(), catalog, user_id)
     assert {s.status for s in progress.items} == {Status.NOT_STARTED}
     assert progress.percent == 0
     assert progress.next_item.item.slug == "welcome"
@@ -142,11 +142,11 @@ def test_course_complete_when_every_required_item_is_done(world):
         complete_lesson(session, user_id, slug, utcnow())
     session.commit()
     attempt(world, RIGHT, 1)
-    progress = progress_for_learner(session, catalog, user_id)
+    progress = progress_for_learner(session.connection(), catalog, user_id)
     assert progress.percent == 75
     assert progress.next_item.item.slug == "fixture-scenario"
     play(world, "careful", "ship")
-    progress = progress_for_learner(session, catalog, user_id)
+    progress = progress_for_learner(session.connection(), catalog, user_id)
     assert progress.is_complete
     assert progress.percent == 100
     assert progress.next_item is None
@@ -160,7 +160,7 @@ def test_many_learners_in_one_call(world, make_user):
     other = make_user()
     complete_lesson(session, user_id, "welcome", utcnow())
     session.commit()
-    both = progress_for_learners(session, catalog, [user_id, other.id])
+    both = progress_for_learners(session.connection(), catalog, [user_id, other.id])
     assert both[user_id].required_done == 1
     assert both[other.id].required_done == 0
 

@@ -42,7 +42,7 @@ def test_a_granted_attempt_changes_the_summary_with_it(app, runner, make_user, a
         activity.quiz(learner, WRONG, number=number)
     with app.app_context(), new_session(write=True) as session:
         catalog = get_catalog()
-        before = progress_for_learner(session, catalog, learner.id)
+        before = progress_for_learner(session.connection(), catalog, learner.id)
         assert [item.slug for item in before.out_of_attempts] == ["fixture-quiz"]
         grant_attempt(
             session,
@@ -52,7 +52,7 @@ def test_a_granted_attempt_changes_the_summary_with_it(app, runner, make_user, a
             now=before.last_activity_at,
         )
         session.commit()
-        after = progress_for_learner(session, catalog, learner.id)
+        after = progress_for_learner(session.connection(), catalog, learner.id)
         assert after.out_of_attempts == ()
         assert after.state_of("quiz", "fixture-quiz").max_attempts == 4
     assert runner.invoke(args=["db", "check"]).exit_code == 0

@@ -4,7 +4,7 @@ import os
 import stat
 
 from course import create_app
-from tests.conftest import FIXTURE_COURSE
+from tests.conftest import FIXTURE_COURSE, csrf_token
 
 
 def test_healthz(client):
@@ -18,6 +18,21 @@ def test_missing_page_is_a_friendly_404(client):
     assert response.status_code == 404
     assert "Page not found" in response.text
     assert "Go to the course outline" in response.text
+
+
+def test_a_nul_character_in_a_request_is_a_400_page(client):
+    # A query string carries one written %00 (or, from a careless client, raw);
+    # a form carries it in a field's name or value.
+    for path in ("/?next=%00", "/login?next=a%00b", "/login?%00=x", "/login?next=a\x00b"):
+        response = client.get(path)
+        assert response.status_code == 400, path
+        assert "not allowed (NUL)" in response.text
+    for form in ({"email": "a\x00@example.com"}, {"e\x00mail": "a@example.com"}):
+        response = client.post("/login", data={**form, "csrf_token": csrf_token(client)})
+        assert response.status_code == 400
+        assert "not allowed (NUL)" in response.text
+    # Text that only reads "%00" once decoded is no NUL.
+    assert client.get("/login?next=%2500").status_code == 200
 
 
 def test_security_headers(client):
