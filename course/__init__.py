@@ -42,6 +42,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     progress.init_app(app)
     manage.init_app(app)
     lti.init_app(app)
+    site.addresses.fix_page_paths(app)  # every feature's routes are registered now
     app.cli.add_command(migrate.db_cli)
     app.cli.add_command(demo.demo_command)
     return app

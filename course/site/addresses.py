@@ -60,6 +60,27 @@ def fix_item_paths(app: Flask) -> None:
     app.extensions["course_item_paths"] = paths
 
 
+def fix_page_paths(app: Flask) -> None:
+    """Give templates ``page_url``: the address of a page whose route takes no argument.
+
+    Called once every feature's routes are registered. The header links to five
+    such pages on every page, and ``url_for``'s general machinery, run five times,
+    was an eighth of a lesson page's template. Their paths are read from the map
+    here, once; only where the app is mounted varies with the request.
+    """
+    urls = app.url_map.bind("localhost")
+    paths = {
+        rule.endpoint: urls.build(rule.endpoint, {})
+        for rule in app.url_map.iter_rules()
+        if not rule.arguments
+    }
+
+    def page_url(endpoint: str) -> str:
+        return request.script_root + paths[endpoint]
+
+    app.jinja_env.globals["page_url"] = page_url
+
+
 def item_path(kind: str, slug: str) -> str:
     """Return an item's path below the app's root (``/lessons/<slug>``), in a request or not."""
     return current_app.extensions["course_item_paths"][kind] + quote(slug, safe=SEGMENT_SAFE)

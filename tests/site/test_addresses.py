@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from flask import render_template_string
 
+from course.auth.models import Role
 from tests.conftest import FIXTURE_COURSE, PASSWORD, post_form
 
 ACADEMY = "http://localhost/academy/"
@@ -42,6 +43,27 @@ def test_under_a_prefix_every_address_on_a_lesson_page_stays_inside_it_and_works
             assert response.status_code == 200, address
     done = post_form(client, "/lessons/roles/complete", base_url=ACADEMY)
     assert done.headers["Location"] == "/academy/quizzes/fixture-quiz"
+
+
+@pytest.mark.parametrize("role", [Role.MANAGER, None])
+def test_under_a_prefix_the_header_links_stay_inside_it(client, make_user, sign_in, role):
+    # The header's addresses are read off the URL map once; the prefix is each request's.
+    if role is not None:
+        sign_in(make_user(role=role))
+        wanted = [
+            "/academy/",
+            "/academy/",
+            "/academy/progress",
+            "/academy/manage/",
+            "/academy/account",
+        ]
+    else:
+        wanted = ["/academy/", "/academy/login", "/academy/register"]
+    page = client.get("/", base_url=ACADEMY).text
+    header = page[page.index("<header") : page.index("</header>")]
+    assert [a for a in local_addresses(header) if a != "/academy/logout"] == wanted
+    for address in wanted:
+        assert client.get(address.removeprefix("/academy"), base_url=ACADEMY).status_code == 200
 
 
 def test_without_a_prefix_no_address_carries_one(client, make_user, sign_in):
