@@ -140,8 +140,10 @@ def _add_security_headers(response):
     # scans them all each time, twice the cost on every response.
     present = {name.lower() for name, _value in headers}
     wanted = (*SECURITY_HEADERS, HSTS_HEADER) if current_app.config["HSTS"] else SECURITY_HEADERS
-    headers.extend([(name, value) for name, value in wanted if name.lower() not in present])
-    headers["X-Request-Id"] = request_id()
+    added = [(name, value) for name, value in wanted if name.lower() not in present]
+    # Only this hook sets it, so it is added rather than set (which looks for it first).
+    added.append(("X-Request-Id", request_id()))
+    headers.extend(added)
     return response
 
 

@@ -43,6 +43,10 @@ def test_security_headers(client):
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Referrer-Policy"] == "same-origin"
     assert "Strict-Transport-Security" not in headers
+    assert len(headers.getlist("X-Request-Id")) == 1
+    # A proxy's id is kept, so that its logs and ours line up.
+    offered = client.get("/", headers={"X-Request-Id": "proxy-7"}).headers
+    assert offered.getlist("X-Request-Id") == ["proxy-7"]
 
 
 def test_session_cookie_flags(client, make_user, sign_in):
