@@ -2,11 +2,10 @@
 
 The target is a share of the throughput of the least signed-in page the
 course's libraries allow (``bench.stack_floor``), served the same way on the
-same database, and a p99 latency at 16 connections. A bare Flask app runs too,
-for the ratio earlier targets used (reported only). The machines this runs on
-are shared and their speed drifts within a minute, so the servers run side by
-side and are loaded in turns: several short rounds, each loading every server
-once, and each ratio is the median of the rounds' ratios. Benchmark 5 (page
+same database, and a p99 latency at 16 connections. The machines this runs on
+are shared and their speed drifts within a minute, so the two servers run side
+by side and are loaded in turns: several short rounds, each loading both once,
+and the ratio is the median of the rounds' ratios. Benchmark 5 (page
 weight) runs on the lesson page's server.
 """
 
@@ -28,13 +27,13 @@ BENCHMARK = "1. Lesson page"
 MIN_RATIO = 0.4  # of the stack's minimal signed-in page
 MAX_P99_MS = 25
 WARMUP_S = 2
-ROUNDS = 5
+ROUNDS = 7
 ROUND_S = 3
 LEARNER = "lesson.learner@example.com"
 
 
 def run(workspace: Path, generator: LoadGenerator, servers: list[Gunicorn]) -> list[Figure]:
-    """Load the heaviest lesson of the real course, the stack's minimal page and the bare app."""
+    """Load the heaviest lesson of the real course and the stack's minimal page in turns."""
     database_url = sqlite_url(workspace, "lesson")
     migrate(database_url)
     password = add_learners(database_url, [LEARNER])
@@ -68,9 +67,6 @@ def run(workspace: Path, generator: LoadGenerator, servers: list[Gunicorn]) -> l
         stack_browser.get(stack_floor.SIGN_IN_PATH)
         if stack_browser.get(stack_floor.PATH).status != 200:
             raise RuntimeError(f"{stack_floor.PATH} did not answer 200 once signed in")
-        bare_server = stack.enter_context(
-            Gunicorn("bench.bare_app:app", course_environment(), "bare app")
-        )
         servers.append(lesson_server)
         loads = {
             "lesson": (lesson_server.url + path, {"Cookie": browser.cookie_header()}),
@@ -78,14 +74,13 @@ def run(workspace: Path, generator: LoadGenerator, servers: list[Gunicorn]) -> l
                 stack_server.url + stack_floor.PATH,
                 {"Cookie": stack_browser.cookie_header()},
             ),
-            "bare": (bare_server.url + "/", {}),
         }
         say(
-            f"loading {path}, {stack_floor.PATH} and the bare app "
+            f"loading {path} and {stack_floor.PATH} "
             f"in turns: {ROUNDS} rounds of {ROUND_S} s each with {generator.name}"
         )
         rounds = load_in_turns(generator, loads)
-    lesson, stack_page, bare = (combined(rounds, name) for name in ("lesson", "stack", "bare"))
+    lesson, stack_page = (combined(rounds, name) for name in ("lesson", "stack"))
     return [
         *load_figures(
             "lesson page",
@@ -95,7 +90,6 @@ def run(workspace: Path, generator: LoadGenerator, servers: list[Gunicorn]) -> l
             connections=generator.connections,
         ),
         *load_figures("stack's minimal signed-in page", stack_page, stack_floor.PATH),
-        *load_figures("bare Flask app", bare, "/"),
         Figure(
             BENCHMARK,
             "throughput ratio, lesson / stack's minimal signed-in page",
@@ -104,14 +98,6 @@ def run(workspace: Path, generator: LoadGenerator, servers: list[Gunicorn]) -> l
             digits=2,
             note=f"median of {ROUNDS} rounds' ratios: "
             + ", ".join(f"{ratio(each, 'lesson', 'stack'):.2f}" for each in rounds),
-        ),
-        Figure(
-            BENCHMARK,
-            "throughput ratio, lesson / bare",
-            median_ratio(rounds, "lesson", "bare"),
-            digits=2,
-            note="no longer a target: the stack's own minimal page is "
-            f"{median_ratio(rounds, 'stack', 'bare'):.2f} of the bare app",
         ),
         Figure(BENCHMARK, "lesson page errors (not 200)", lesson.errors, target=Target("==", 0)),
         *weight,
