@@ -427,7 +427,7 @@ def ensure_outline(session: Session, catalog: Catalog, *, remember: bool = False
 
     ``remember`` once the caller commits: later calls for this catalog then cost nothing.
     """
-    pool = session.get_bind().pool
+    pool = session.get_bind().engine.pool  # bound to an engine or one of its connections
     if outline_is_checked(pool, catalog):
         return False
     wanted = outline_rows(catalog)
