@@ -30,16 +30,21 @@ from datetime import UTC, datetime, timedelta
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import select, update
+from sqlalchemy import Connection, select, update
 from sqlalchemy.orm import Session
 
 from course.auth.models import AuthSession, Role, User
 from course.auth.passwords import hash_password
-from course.bulk_insert import BulkInsert, refresh_statistics
+from course.bulk_insert import (
+    BulkInsert,
+    indexes_built_after,
+    refresh_statistics,
+    sqlite_rollback_journal,
+)
 from course.content import get_catalog
 from course.content.model import Catalog, Choice, Quiz, Scenario, Step
 from course.content.question_types import Question
-from course.db import new_session, utcnow
+from course.db import new_session, utcnow, writing_connection
 from course.manage.cohorts import create_cohort, renew_invite_code
 from course.membership import CohortMember
 from course.progress.answer_tallies import rebuild_answer_tallies
@@ -49,6 +54,7 @@ from course.progress.models import (
     LearnerSummary,
     LearningRecord,
     LessonProgress,
+    MemberSummary,
     QuizAnswer,
     QuizAttempt,
     ScenarioChoice,
@@ -126,6 +132,11 @@ RECORDS, RECORD_COLUMNS = (
 SUMMARISED = (
     USERS, MEMBERS, ATTEMPTS, ANSWERS, LearnerSummary.__table__, ItemSummary.__table__,
 )  # fmt: skip
+# Every table the demo fills but the users (whose first row, the manager, is in before).
+FILLED = (
+    MEMBERS, LESSONS, ATTEMPTS, ANSWERS, RUNS, CHOICES, RECORDS, ItemSummary.__table__,
+    LearnerSummary.__table__, MemberSummary.__table__,
+)  # fmt: skip
 LEARNER = Role.LEARNER.value
 # The verbs as stored: plain strings, as the services' records hold them.
 (
@@ -158,7 +169,11 @@ def demo_command(learners: int, seed: int | None) -> None:
     """Fill the database with a demo cohort owned by a demo manager."""
     began = time.perf_counter()
     password = "-".join(secrets.token_hex(3) for _ in range(3))
-    with new_session(write=True) as session:
+    with (
+        writing_connection() as connection,
+        sqlite_rollback_journal(connection),
+        new_session(write=True, connection=connection) as session,
+    ):
         made = fill_demo(
             session,
             get_catalog(),
@@ -233,25 +248,56 @@ def fill_demo(
     # Drawn for the whole cohort before anyone's activity, as they always were, so a
     # seed gives the same cohort whatever the batch size.
     names = [f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}" for _ in range(learners)]
-    spread = standings(learners, rng)
+    roster = Roster(cohort.id, tag, names, standings(learners, rng), password_hash, start, now)
     connection = session.connection()
+    # On a fresh database the tables' own indexes are built once they are full.
+    with indexes_built_after(connection, FILLED):
+        send_learners(connection, catalog, roster, rng, batch)
+        # What joining and submitting would have written for the cohort: its learners'
+        # rows in its reports and its answer tallies, from the facts now in, read by
+        # plans made for the tables' new size.
+        refresh_statistics(connection, SUMMARISED)
+        refresh_members(session, cohort_id=cohort.id)
+        rebuild_answer_tallies(connection)
+    return DemoCohort(cohort.id, cohort.name, MANAGER_EMAIL, learners, _email(tag, 0), was_reset)
+
+
+@dataclass(frozen=True)
+class Roster:
+    """Who the demo's learners are: drawn for the whole cohort before anyone's activity."""
+
+    cohort_id: int
+    tag: str  # in every learner's email
+    names: list[str]
+    standings: list[float]
+    password_hash: str
+    start: datetime  # when the cohort opened
+    now: datetime
+
+
+def send_learners(
+    connection: Connection, catalog: Catalog, roster: Roster, rng: random.Random, batch: int
+) -> None:
+    """Make the roster's learners and their activity ``batch`` at a time, and send them."""
+    start, now, cohort_id = roster.start, roster.now, roster.cohort_id
     # The sending ends before the files of learning records close.
     with TimeOrderedRecords() as learning, BulkInsert(connection) as bulk:
         activity = Activity(catalog, rng, bulk)
         new_user_id = bulk.new_ids(USERS)
         created = bulk.stamp(start)
-        for first in range(0, learners, batch):
-            numbers = range(first, min(first + batch, learners))
+        for first in range(0, len(roster.names), batch):
+            numbers = range(first, min(first + batch, len(roster.names)))
             user_ids = [new_user_id() for _ in numbers]
             people = [
-                (user_id, _email(tag, number), names[number], LEARNER, password_hash, created)
+                (user_id, _email(roster.tag, number), roster.names[number], LEARNER,
+                 roster.password_hash, created)
                 for user_id, number in zip(user_ids, numbers, strict=True)
-            ]
+            ]  # fmt: skip
             joined = []
             for user_id, number in zip(user_ids, numbers, strict=True):
                 joined_at = start + timedelta(hours=rng.uniform(0, 72))
-                joined.append((cohort.id, user_id, bulk.stamp(joined_at), False))
-                Learner(activity, user_id, spread[number]).walk(joined_at, now)
+                joined.append((cohort_id, user_id, bulk.stamp(joined_at), False))
+                Learner(activity, user_id, roster.standings[number]).walk(joined_at, now)
             # The batch before is in by now, or this waits for it: two batches at most
             # are held, one being sent while the next is made.
             bulk.wait()
@@ -259,18 +305,11 @@ def fill_demo(
             bulk.send(MEMBERS, MEMBER_COLUMNS, joined)
             learning.add(activity.send())
             # The summaries the services would have written, from the facts just sent.
-            bulk.call(summarise_new_learners, connection, _cohort_learners(cohort.id, user_ids))
+            bulk.call(summarise_new_learners, connection, _cohort_learners(cohort_id, user_ids))
         # Every batch's records at once, in time order, so row ids follow it as they
         # do for real activity: the LRS forwarder sends in that order.
         bulk.send(RECORDS, RECORD_COLUMNS, learning.in_time_order())
         bulk.wait()
-    # What joining and submitting would have written for the cohort: its learners'
-    # rows in its reports and its answer tallies, from the facts now in, read by
-    # plans made for the tables' new size.
-    refresh_statistics(connection, SUMMARISED)
-    refresh_members(session, cohort_id=cohort.id)
-    rebuild_answer_tallies(connection)
-    return DemoCohort(cohort.id, cohort.name, MANAGER_EMAIL, learners, _email(tag, 0), was_reset)
 
 
 def _email(tag: str, number: int) -> str:
