@@ -47,9 +47,10 @@ from course.content.question_types import Question
 from course.db import new_session, utcnow, writing_connection
 from course.manage.cohorts import create_cohort, renew_invite_code
 from course.membership import CohortMember
-from course.progress.answer_tallies import rebuild_answer_tallies
+from course.progress.answer_tallies import tally_new_learners
 from course.progress.item_kinds import LearnerFilter
 from course.progress.models import (
+    AnswerReview,
     ItemSummary,
     LearnerSummary,
     LearningRecord,
@@ -62,6 +63,7 @@ from course.progress.models import (
 )
 from course.progress.quizzes import is_passing
 from course.progress.records import Verb
+from course.progress.reviews import known_review_ids, review_digest
 from course.progress.summaries import ensure_outline, refresh_members, summarise_new_learners
 
 MANAGER_EMAIL = "demo.manager@example.com"
@@ -102,9 +104,10 @@ ANSWERS, ANSWER_COLUMNS = (
     QuizAnswer.__table__,
     (
         "attempt_id", "position", "question_id", "question_type", "question_version", "answer",
-        "points", "max_points", "is_correct", "review",
+        "points", "max_points", "is_correct", "review_id",
     ),
 )  # fmt: skip
+REVIEWS, REVIEW_COLUMNS = AnswerReview.__table__, ("id", "digest", "review")
 ANSWER_POINTS = ANSWER_COLUMNS.index("points")
 RUNS, RUN_COLUMNS = (
     ScenarioRun.__table__,
@@ -128,10 +131,8 @@ RECORDS, RECORD_COLUMNS = (
         "is_completion", "response", "recorded_at",
     ),
 )  # fmt: skip
-# What the cohort's member summaries and answer tallies are written from.
-SUMMARISED = (
-    USERS, MEMBERS, ATTEMPTS, ANSWERS, LearnerSummary.__table__, ItemSummary.__table__,
-)  # fmt: skip
+# What the cohort's member summaries are written from.
+SUMMARISED = (USERS, MEMBERS, LearnerSummary.__table__, ItemSummary.__table__)
 # Every table the demo fills but the users (whose first row, the manager, is in before).
 FILLED = (
     MEMBERS, LESSONS, ATTEMPTS, ANSWERS, RUNS, CHOICES, RECORDS, ItemSummary.__table__,
@@ -253,12 +254,10 @@ def fill_demo(
     # On a fresh database the tables' own indexes are built once they are full.
     with indexes_built_after(connection, FILLED):
         send_learners(connection, catalog, roster, rng, batch)
-        # What joining and submitting would have written for the cohort: its learners'
-        # rows in its reports and its answer tallies, from the facts now in, read by
-        # plans made for the tables' new size.
+        # What joining would have written for the cohort: its learners' rows in its
+        # reports, from the summaries now in, read by plans made for the tables' new size.
         refresh_statistics(connection, SUMMARISED)
         refresh_members(session, cohort_id=cohort.id)
-        rebuild_answer_tallies(connection)
     return DemoCohort(cohort.id, cohort.name, MANAGER_EMAIL, learners, _email(tag, 0), was_reset)
 
 
@@ -280,9 +279,10 @@ def send_learners(
 ) -> None:
     """Make the roster's learners and their activity ``batch`` at a time, and send them."""
     start, now, cohort_id = roster.start, roster.now, roster.cohort_id
+    reviews = known_review_ids(connection)  # before the connection is the sender's
     # The sending ends before the files of learning records close.
     with TimeOrderedRecords() as learning, BulkInsert(connection) as bulk:
-        activity = Activity(catalog, rng, bulk)
+        activity = Activity(catalog, rng, bulk, reviews)
         new_user_id = bulk.new_ids(USERS)
         created = bulk.stamp(start)
         for first in range(0, len(roster.names), batch):
@@ -304,8 +304,11 @@ def send_learners(
             bulk.send(USERS, USER_COLUMNS, people)
             bulk.send(MEMBERS, MEMBER_COLUMNS, joined)
             learning.add(activity.send())
-            # The summaries the services would have written, from the facts just sent.
-            bulk.call(summarise_new_learners, connection, _cohort_learners(cohort_id, user_ids))
+            # The summaries and tallies the services would have written, from the facts
+            # just sent, while they are in the database's cache.
+            theirs = _cohort_learners(cohort_id, user_ids)
+            bulk.call(summarise_new_learners, connection, theirs)
+            bulk.call(tally_new_learners, connection, cohort_id, theirs)
         # Every batch's records at once, in time order, so row ids follow it as they
         # do for real activity: the LRS forwarder sends in that order.
         bulk.send(RECORDS, RECORD_COLUMNS, learning.in_time_order())
@@ -381,18 +384,24 @@ class Activity:
     to a question is graded, reviewed and serialized the first time it is given.
     """
 
-    def __init__(self, catalog: Catalog, rng: random.Random, bulk: BulkInsert):
+    def __init__(
+        self, catalog: Catalog, rng: random.Random, bulk: BulkInsert, reviews: dict[str, int]
+    ):
         self.catalog, self.rng, self.bulk = catalog, rng, bulk
+        # Every stored review's id by its digest, the demo's own added as they are made.
+        self.review_ids = reviews
+        self.new_review_id = bulk.new_ids(REVIEWS)
         self.stamp = bulk.stamp
         # Per quiz and attempt number: the analysis counts first attempts by default.
         self.dealers: dict[tuple[str, int], Dealer] = {}
         self.drawn: dict[tuple[str, tuple[str, ...]], Quiz] = {}
-        # (question id, answer) -> the answer row's columns from question_id to review
+        # (question id, answer) -> the answer row's columns from question_id to review_id
         self.graded: dict[tuple, tuple] = {}
         # Per scenario choice: the choice row's columns from step_id to rating
         self.chosen: dict[tuple[str, str, str], tuple] = {}
         self.new_attempt_id = bulk.new_ids(ATTEMPTS)
         self.new_run_id = bulk.new_ids(RUNS)
+        self.reviews: list[tuple] = []  # those first given in this batch
         self.lessons: list[tuple] = []
         self.attempts: list[tuple] = []
         self.answers: list[tuple] = []
@@ -419,7 +428,6 @@ class Activity:
         found = self.graded.get(key)
         if found is None:
             grade = question.grade(response)
-            review = question.review(response, grade)
             found = self.graded[key] = (
                 question.id,
                 question.type,
@@ -428,8 +436,17 @@ class Activity:
                 grade.points,
                 question.points,
                 grade.is_correct,
-                json.dumps(review),
+                self.review_id(question.review(response, grade)),
             )
+        return found
+
+    def review_id(self, review: dict) -> int:
+        """Return the id of a stored review, storing it with this batch if it is new."""
+        digest = review_digest(review)
+        found = self.review_ids.get(digest)
+        if found is None:
+            found = self.review_ids[digest] = self.new_review_id()
+            self.reviews.append((found, digest, json.dumps(review)))
         return found
 
     def chosen_columns(self, scenario: Scenario, step: Step, choice: Choice) -> tuple:
@@ -450,13 +467,14 @@ class Activity:
     def send(self) -> list[tuple]:
         """Insert the batch's rows, parents first; hand back its learning records and forget it."""
         bulk = self.bulk
+        bulk.send(REVIEWS, REVIEW_COLUMNS, self.reviews)
         bulk.send(LESSONS, LESSON_COLUMNS, self.lessons)
         bulk.send(ATTEMPTS, ATTEMPT_COLUMNS, self.attempts)
         bulk.send(ANSWERS, ANSWER_COLUMNS, self.answers)
         bulk.send(RUNS, RUN_COLUMNS, self.runs)
         bulk.send(CHOICES, CHOICE_COLUMNS, self.choices)
         learning = self.learning
-        self.lessons, self.attempts, self.answers = [], [], []
+        self.reviews, self.lessons, self.attempts, self.answers = [], [], [], []
         self.runs, self.choices, self.learning = [], [], []
         return learning
 

@@ -41,7 +41,7 @@ def an_orphan_answer_is_refused(url: str) -> None:
     engine = make_engine(url)
     orphan = {
         "attempt_id": 10**9, "position": 0, "question_id": "q", "question_type": "single",
-        "answer": "a", "points": 0, "max_points": 1, "is_correct": False, "review": {},
+        "answer": "a", "points": 0, "max_points": 1, "is_correct": False, "review_id": 1,
     }  # fmt: skip
     with pytest.raises(IntegrityError), engine.begin() as connection:
         connection.execute(insert(QuizAnswer.__table__), orphan)
