@@ -23,6 +23,11 @@ from sqlalchemy import Connection, Table, bindparam, exists, func, insert, selec
 
 # Rows per executemany call on SQLite: the statement is prepared once per call.
 SQLITE_CHUNK = 20_000
+# Rows per INSERT on SQLite, within the 999 values its older builds bind at most: each
+# row inserted alone costs a step of the statement and a turn of Python's lock for the
+# sending thread (which the thread making rows holds most of the time).
+SQLITE_ROWS_PER_INSERT = 50
+SQLITE_VARIABLES = 999
 # SQLite's page cache while rows are sent, in KiB (its default is 2 MiB). Rows in time
 # order land all over their table's index by learner: with the default cache each of
 # those pages is written out and read back again and again (a 100,000-learner demo
@@ -262,10 +267,21 @@ class BulkInsert:
         if self.is_postgresql:
             self._copy(table, columns, rows)
             return
-        statement = self._sqlite_statement(table, columns)
         rows = iter(rows)
+        per_statement = max(1, min(SQLITE_ROWS_PER_INSERT, SQLITE_VARIABLES // len(columns)))
+        several = self._sqlite_statement(table, columns, per_statement)
         while chunk := list(itertools.islice(rows, SQLITE_CHUNK)):
-            self.connection.exec_driver_sql(statement, chunk)
+            whole = len(chunk) - len(chunk) % per_statement
+            if whole:
+                flat = itertools.chain.from_iterable
+                groups = [
+                    tuple(flat(chunk[first : first + per_statement]))
+                    for first in range(0, whole, per_statement)
+                ]
+                self.connection.exec_driver_sql(several, groups)
+            if whole < len(chunk):
+                one = self._sqlite_statement(table, columns, 1)
+                self.connection.exec_driver_sql(one, chunk[whole:])
 
     def _copy(self, table: Table, columns: Sequence[str], rows: Iterable[tuple]) -> None:
         # psycopg 3's COPY, on the driver connection under this SQLAlchemy connection,
@@ -280,9 +296,10 @@ class BulkInsert:
             for row in rows:
                 copy.write_row(row)
 
-    def _sqlite_statement(self, table: Table, columns: tuple[str, ...]) -> str:
+    def _sqlite_statement(self, table: Table, columns: tuple[str, ...], rows: int) -> str:
         # A Core INSERT of these columns, compiled once; its ? placeholders follow the
         # table's order of columns, which the rows' tuples must keep to bind as they are.
+        # Its VALUES repeated for ``rows`` rows at a time, bound from their values in turn.
         key = (table.name, columns)
         found = self._statements.get(key)
         if found is None:
@@ -291,4 +308,5 @@ class BulkInsert:
             if compiled.positiontup != list(columns):
                 raise ValueError(f"name the columns of {table.name} in the table's order")
             found = self._statements[key] = compiled.string
-        return found
+        head, values = found.rsplit(" VALUES ", 1)
+        return f"{head} VALUES {', '.join([values] * rows)}"
