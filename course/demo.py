@@ -15,22 +15,17 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import heapq
 import json
 import math
-import operator
-import pickle
 import random
 import secrets
-import tempfile
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Column, Connection, Integer, MetaData, Table, insert, select, update
 from sqlalchemy.orm import Session
 
 from course.auth.models import AuthSession, Role, User
@@ -81,7 +76,7 @@ LAST_NAMES = (
 # fmt: on
 
 BATCH = 2_000  # learners made and sent at a time
-RECORDS_PER_PICKLE = 1_000  # learning records read back at a time from each batch's file
+SORT_MEMORY = "512MB"  # PostgreSQL's, to sort every learning record at the end
 
 # Each table's rows as tuples of these columns, named in the table's order.
 USERS, USER_COLUMNS = User.__table__, ("id", "email", "name", "role", "password_hash", "created_at")
@@ -280,9 +275,10 @@ def send_learners(
     """Make the roster's learners and their activity ``batch`` at a time, and send them."""
     start, now, cohort_id = roster.start, roster.now, roster.cohort_id
     reviews = known_review_ids(connection)  # before the connection is the sender's
-    # The sending ends before the files of learning records close.
-    with TimeOrderedRecords() as learning, BulkInsert(connection) as bulk:
-        activity = Activity(catalog, rng, bulk, reviews)
+    staged = staged_records()
+    staged.create(connection)
+    with BulkInsert(connection) as bulk:
+        activity = Activity(catalog, rng, bulk, reviews, staged)
         new_user_id = bulk.new_ids(USERS)
         created = bulk.stamp(start)
         for first in range(0, len(roster.names), batch):
@@ -303,16 +299,42 @@ def send_learners(
             bulk.wait()
             bulk.send(USERS, USER_COLUMNS, people)
             bulk.send(MEMBERS, MEMBER_COLUMNS, joined)
-            learning.add(activity.send())
+            activity.send()
             # The summaries and tallies the services would have written, from the facts
             # just sent, while they are in the database's cache.
             theirs = _cohort_learners(cohort_id, user_ids)
             bulk.call(summarise_new_learners, connection, theirs)
             bulk.call(tally_new_learners, connection, cohort_id, theirs)
-        # Every batch's records at once, in time order, so row ids follow it as they
-        # do for real activity: the LRS forwarder sends in that order.
-        bulk.send(RECORDS, RECORD_COLUMNS, learning.in_time_order())
         bulk.wait()
+    insert_in_time_order(connection, staged)
+    staged.drop(connection)
+
+
+def staged_records() -> Table:
+    """Return a temporary table for the learning records, numbered in the order they are made.
+
+    Each batch's records are sent there as they are made; at the end one INSERT
+    … SELECT copies them all in time order, so that row ids follow time as they
+    do for real activity (the LRS forwarder sends in that order). The database
+    sorts them, in C and on disk, rather than Python holding or merging them.
+    """
+    return Table(
+        "demo_staged_learning_record",
+        MetaData(),
+        Column("made", Integer, primary_key=True),  # counts on as rows are inserted
+        *(Column(name, RECORDS.c[name].type) for name in RECORD_COLUMNS),
+        prefixes=["TEMPORARY"],
+    )
+
+
+def insert_in_time_order(connection: Connection, staged: Table) -> None:
+    """Copy the staged records into the learning records, oldest first (ties as made)."""
+    if connection.dialect.name == "postgresql":
+        # Enough to sort them in memory, for this transaction only.
+        connection.exec_driver_sql(f"SET LOCAL work_mem = '{SORT_MEMORY}'")
+    columns = [staged.c[name] for name in RECORD_COLUMNS]
+    in_order = select(*columns).order_by(staged.c.recorded_at, staged.c.made)
+    connection.execute(insert(RECORDS).from_select(list(RECORD_COLUMNS), in_order))
 
 
 def _email(tag: str, number: int) -> str:
@@ -385,9 +407,15 @@ class Activity:
     """
 
     def __init__(
-        self, catalog: Catalog, rng: random.Random, bulk: BulkInsert, reviews: dict[str, int]
+        self,
+        catalog: Catalog,
+        rng: random.Random,
+        bulk: BulkInsert,
+        reviews: dict[str, int],
+        staged_records: Table,
     ):
         self.catalog, self.rng, self.bulk = catalog, rng, bulk
+        self.staged_records = staged_records
         # Every stored review's id by its digest, the demo's own added as they are made.
         self.review_ids = reviews
         self.new_review_id = bulk.new_ids(REVIEWS)
@@ -465,7 +493,7 @@ class Activity:
         return found
 
     def send(self) -> list[tuple]:
-        """Insert the batch's rows, parents first; hand back its learning records and forget it."""
+        """Insert the batch's rows, parents first (its learning records staged), and forget them."""
         bulk = self.bulk
         bulk.send(REVIEWS, REVIEW_COLUMNS, self.reviews)
         bulk.send(LESSONS, LESSON_COLUMNS, self.lessons)
@@ -473,10 +501,9 @@ class Activity:
         bulk.send(ANSWERS, ANSWER_COLUMNS, self.answers)
         bulk.send(RUNS, RUN_COLUMNS, self.runs)
         bulk.send(CHOICES, CHOICE_COLUMNS, self.choices)
-        learning = self.learning
+        bulk.send(self.staged_records, RECORD_COLUMNS, self.learning)
         self.reviews, self.lessons, self.attempts, self.answers = [], [], [], []
         self.runs, self.choices, self.learning = [], [], []
-        return learning
 
 
 def _hashable(response):
@@ -486,51 +513,6 @@ def _hashable(response):
     if isinstance(response, list):
         return tuple(response)
     return response
-
-
-RECORDED_AT = operator.itemgetter(RECORD_COLUMNS.index("recorded_at"))
-
-
-class TimeOrderedRecords:
-    """Learning records given a batch at a time, handed back in time order, in bounded memory.
-
-    Each batch's records are sorted and set aside in a temporary file; at the end
-    the files are merged. Both steps keep records at the same instant in the order
-    they were made ("attempted" before "passed"), batch after batch, as one stable
-    sort of them all would.
-    """
-
-    def __init__(self):
-        self.files: list = []
-
-    def __enter__(self) -> TimeOrderedRecords:
-        return self
-
-    def __exit__(self, *_exc) -> None:
-        for file in self.files:
-            file.close()
-
-    def add(self, records: list[tuple]) -> None:
-        """Set a batch's records aside, sorted by when they were recorded."""
-        records.sort(key=RECORDED_AT)
-        file = tempfile.TemporaryFile()  # noqa: SIM115  (closed on leaving the block)
-        self.files.append(file)
-        for first in range(0, len(records), RECORDS_PER_PICKLE):
-            pickle.dump(records[first : first + RECORDS_PER_PICKLE], file, pickle.HIGHEST_PROTOCOL)
-        file.seek(0)
-
-    def in_time_order(self) -> Iterator[tuple]:
-        """Yield every batch's records, oldest first (ties in the order they were made)."""
-        # heapq.merge takes equal keys from the earlier file first: a stable merge.
-        return heapq.merge(*(self._read(file) for file in self.files), key=RECORDED_AT)
-
-    @staticmethod
-    def _read(file) -> Iterator[tuple]:
-        while True:
-            try:
-                yield from pickle.load(file)  # noqa: S301  (our own temporary file)
-            except EOFError:
-                return
 
 
 class Learner:
