@@ -31,22 +31,28 @@ def review_digest(review: dict) -> str:
 def stored_review_ids(session: Session, reviews: Iterable[dict]) -> list[int]:
     """Return the id of each review, in order, adding those not stored yet.
 
-    Added with ON CONFLICT DO NOTHING, in the order of their digests, so that two
-    submissions adding the same review wait for each other and then share it.
+    Most reviews are stored already (every learner who gives that answer shares
+    one), so they are looked up first: a submission then costs one query more.
+    The new ones are added with ON CONFLICT DO NOTHING, in the order of their
+    digests, so that two submissions adding the same review wait for each other
+    and then share it.
     """
     reviews = list(reviews)
-    if not reviews:
-        return []
     digests = [review_digest(review) for review in reviews]
-    new = dict(sorted(zip(digests, reviews, strict=True)))
-    adding = insert_for(session, REVIEWS).on_conflict_do_nothing(index_elements=["digest"])
-    session.execute(adding, [{"digest": d, "review": r} for d, r in new.items()])
-    found = dict(
-        session.execute(
-            select(REVIEWS.c.digest, REVIEWS.c.id).where(REVIEWS.c.digest.in_(new))
-        ).all()
-    )
+    found = _stored_ids(session, set(digests))
+    missing = {d: r for d, r in zip(digests, reviews, strict=True) if d not in found}
+    if missing:
+        adding = insert_for(session, REVIEWS).on_conflict_do_nothing(index_elements=["digest"])
+        session.execute(adding, [{"digest": d, "review": missing[d]} for d in sorted(missing)])
+        found |= _stored_ids(session, set(missing))
     return [found[digest] for digest in digests]
+
+
+def _stored_ids(session: Session, digests: set[str]) -> dict[str, int]:
+    if not digests:
+        return {}
+    query = select(REVIEWS.c.digest, REVIEWS.c.id).where(REVIEWS.c.digest.in_(digests))
+    return dict(session.execute(query).all())
 
 
 def known_review_ids(connection: Connection) -> dict[str, int]:
