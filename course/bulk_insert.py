@@ -15,12 +15,19 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, Table, bindparam, func, insert, select
+from sqlalchemy import Connection, Table, bindparam, exists, func, insert, select, text
 
 # Rows per executemany call on SQLite: the statement is prepared once per call.
 SQLITE_CHUNK = 20_000
+# Rows per INSERT on SQLite, within the 999 values its older builds bind at most: each
+# row inserted alone costs a step of the statement and a turn of Python's lock for the
+# sending thread (which the thread making rows holds most of the time).
+SQLITE_ROWS_PER_INSERT = 50
+SQLITE_VARIABLES = 999
 # SQLite's page cache while rows are sent, in KiB (its default is 2 MiB). Rows in time
 # order land all over their table's index by learner: with the default cache each of
 # those pages is written out and read back again and again (a 100,000-learner demo
@@ -28,6 +35,9 @@ SQLITE_CHUNK = 20_000
 SQLITE_CACHE_KIB = 256 * 1024
 # Ids reserved at a time on PostgreSQL; the next block is asked for while this one is used.
 ID_BLOCK = 20_000
+# PostgreSQL's sort memory for building the indexes again after a load, for this
+# transaction only (its default, 64 MB, sorts the largest of them on disk).
+INDEX_BUILD_MEMORY = "256MB"
 
 
 def refresh_statistics(connection: Connection, tables: Iterable[Table]) -> None:
@@ -43,6 +53,132 @@ def refresh_statistics(connection: Connection, tables: Iterable[Table]) -> None:
         return
     quoted = connection.dialect.identifier_preparer.quote
     connection.exec_driver_sql("ANALYZE " + ", ".join(quoted(table.name) for table in tables))
+
+
+@contextmanager
+def sqlite_rollback_journal(connection: Connection) -> Iterator[bool]:
+    """Run what is inside with SQLite's rollback journal rather than its write-ahead log.
+
+    For a load into a database that holds little: the log receives every page
+    written and copies it into the database again at the checkpoint (at 100,000
+    learners, 6.6 GB twice), where a rollback journal keeps only the pages that
+    existed before, to put them back if the load fails (those added beyond the
+    file's old end it never copies). A crash at any point leaves the database as
+    it was before: the next connection finds the journal and rolls back.
+
+    ``connection`` must be between transactions (SQLite changes its journal only
+    there) and is given back with its log. Only when no other connection has the
+    database open, since the journal is the file's; otherwise nothing changes.
+    Meanwhile other connections wait, as for any writer that holds SQLite's lock.
+    Yields whether the journal changed.
+    """
+    if connection.dialect.name != "sqlite":
+        yield False
+        return
+    driver = connection.connection.driver_connection  # no BEGIN is sent through it
+    if _journal_mode(driver) != "wal" or _journal_mode(driver, "DELETE") != "delete":
+        yield False
+        return
+    # FULL: with a rollback journal, NORMAL could leave a corrupt file after a power cut.
+    synchronous = driver.execute("PRAGMA synchronous").fetchone()[0]
+    driver.execute("PRAGMA synchronous=FULL")
+    try:
+        yield True
+    finally:
+        driver.execute(f"PRAGMA synchronous={int(synchronous)}")
+        _journal_mode(driver, "WAL")
+
+
+def _journal_mode(driver, mode: str | None = None) -> str:
+    pragma = "PRAGMA journal_mode" if mode is None else f"PRAGMA journal_mode={mode}"
+    return driver.execute(pragma).fetchone()[0].lower()
+
+
+@dataclass(frozen=True)
+class Deferred:
+    """A definition taken off a table for a load: how to take it off, how to put it back."""
+
+    drop: str
+    create: str
+
+
+@contextmanager
+def indexes_built_after(connection: Connection, tables: Sequence[Table]) -> Iterator[bool]:
+    """Load ``tables`` without their secondary indexes, built again once they are filled.
+
+    The way both databases' manuals advise filling empty tables: an index built
+    from all its rows at once is sorted once, where one kept up row by row is
+    written all over. On PostgreSQL the foreign keys of ``tables`` go too (each
+    row would otherwise run a trigger looking up its parent) and are added back,
+    which checks every row in one join. Only when every table is empty: then
+    nobody else's rows depend on them while they are away. What is dropped is
+    read from the database and put back as it was written there, so the schema
+    ends as the migrations left it. Unique indexes and primary keys stay, and
+    so does SQLite's foreign-key checking (which it cannot drop).
+
+    Yields whether they were taken off. The drops are part of the transaction:
+    if the load fails, rolling it back brings them back.
+    """
+    if any(connection.scalar(select(exists().select_from(table))) for table in tables):
+        yield False
+        return
+    deferred = [found for table in tables for found in _deferrable(connection, table)]
+    for each in deferred:
+        connection.exec_driver_sql(each.drop)
+    yield True
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(f"SET LOCAL maintenance_work_mem = '{INDEX_BUILD_MEMORY}'")
+    for each in deferred:
+        connection.exec_driver_sql(each.create)
+
+
+def _deferrable(connection: Connection, table: Table) -> list[Deferred]:
+    if connection.dialect.name == "postgresql":
+        return _postgresql_deferrable(connection, table)
+    return _sqlite_deferrable(connection, table)
+
+
+def _sqlite_deferrable(connection: Connection, table: Table) -> list[Deferred]:
+    # Indexes made by CREATE INDEX (origin "c") that are not unique; SQLite keeps the
+    # statement that made each.
+    quoted = connection.dialect.identifier_preparer.quote
+    listed = connection.exec_driver_sql(f"PRAGMA index_list({quoted(table.name)})").mappings()
+    names = [row["name"] for row in listed if row["origin"] == "c" and not row["unique"]]
+    made = text("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = :name")
+    return [
+        Deferred(f"DROP INDEX {quoted(name)}", connection.scalar(made, {"name": name}))
+        for name in sorted(names)
+    ]
+
+
+def _postgresql_deferrable(connection: Connection, table: Table) -> list[Deferred]:
+    quoted = connection.dialect.identifier_preparer.quote
+    name = quoted(table.name)
+    indexes = connection.execute(
+        text(
+            "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index "
+            "WHERE indrelid = CAST(:table AS regclass) AND NOT indisunique AND NOT indisprimary "
+            "ORDER BY 1"
+        ),
+        {"table": name},
+    )
+    foreign_keys = connection.execute(
+        text(
+            "SELECT quote_ident(conname), pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = CAST(:table AS regclass) AND contype = 'f' ORDER BY 1"
+        ),
+        {"table": name},
+    )
+    return [
+        *(Deferred(f"DROP INDEX {index}", made) for index, made in indexes),
+        *(
+            Deferred(
+                f"ALTER TABLE {name} DROP CONSTRAINT {key}",
+                f"ALTER TABLE {name} ADD CONSTRAINT {key} {made}",
+            )
+            for key, made in foreign_keys
+        ),
+    ]
 
 
 class BulkInsert:
@@ -131,10 +267,21 @@ class BulkInsert:
         if self.is_postgresql:
             self._copy(table, columns, rows)
             return
-        statement = self._sqlite_statement(table, columns)
         rows = iter(rows)
+        per_statement = max(1, min(SQLITE_ROWS_PER_INSERT, SQLITE_VARIABLES // len(columns)))
+        several = self._sqlite_statement(table, columns, per_statement)
         while chunk := list(itertools.islice(rows, SQLITE_CHUNK)):
-            self.connection.exec_driver_sql(statement, chunk)
+            whole = len(chunk) - len(chunk) % per_statement
+            if whole:
+                flat = itertools.chain.from_iterable
+                groups = [
+                    tuple(flat(chunk[first : first + per_statement]))
+                    for first in range(0, whole, per_statement)
+                ]
+                self.connection.exec_driver_sql(several, groups)
+            if whole < len(chunk):
+                one = self._sqlite_statement(table, columns, 1)
+                self.connection.exec_driver_sql(one, chunk[whole:])
 
     def _copy(self, table: Table, columns: Sequence[str], rows: Iterable[tuple]) -> None:
         # psycopg 3's COPY, on the driver connection under this SQLAlchemy connection,
@@ -149,9 +296,10 @@ class BulkInsert:
             for row in rows:
                 copy.write_row(row)
 
-    def _sqlite_statement(self, table: Table, columns: tuple[str, ...]) -> str:
+    def _sqlite_statement(self, table: Table, columns: tuple[str, ...], rows: int) -> str:
         # A Core INSERT of these columns, compiled once; its ? placeholders follow the
         # table's order of columns, which the rows' tuples must keep to bind as they are.
+        # Its VALUES repeated for ``rows`` rows at a time, bound from their values in turn.
         key = (table.name, columns)
         found = self._statements.get(key)
         if found is None:
@@ -160,4 +308,5 @@ class BulkInsert:
             if compiled.positiontup != list(columns):
                 raise ValueError(f"name the columns of {table.name} in the table's order")
             found = self._statements[key] = compiled.string
-        return found
+        head, values = found.rsplit(" VALUES ", 1)
+        return f"{head} VALUES {', '.join([values] * rows)}"

@@ -130,10 +130,12 @@ def writing_engine(engine: Engine) -> Engine:
 def init_app(app: Flask) -> None:
     """Create the app's engine and close each request's session at teardown."""
     engine = make_engine(app.config["DATABASE_URL"])
+    writer = writing_engine(engine)
     app.extensions["course_db"] = {
         "engine": engine,
+        "writing_engine": writer,
         "reader": sessionmaker(bind=engine, expire_on_commit=False),
-        "writer": sessionmaker(bind=writing_engine(engine), expire_on_commit=False),
+        "writer": sessionmaker(bind=writer, expire_on_commit=False),
     }
     app.teardown_appcontext(_close_session)
 
@@ -181,10 +183,23 @@ def _request_writes() -> bool:
     return has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
 
 
-def new_session(*, write: bool = False) -> Session:
-    """Return a new session of the current app, for commands and threads."""
+def new_session(*, write: bool = False, connection: Connection | None = None) -> Session:
+    """Return a new session of the current app, for commands and threads.
+
+    ``connection``: one from ``writing_connection``, for the session to run on.
+    """
     makers = current_app.extensions["course_db"]
-    return makers["writer" if write else "reader"]()
+    maker = makers["writer" if write else "reader"]
+    return maker() if connection is None else maker(bind=connection)
+
+
+def writing_connection() -> Connection:
+    """Return a connection of the writing engine whose transaction has not begun.
+
+    For a command that sets what SQLite takes only between transactions (its journal)
+    on the connection its writing session then runs on (``new_session(connection=...)``).
+    """
+    return current_app.extensions["course_db"]["writing_engine"].connect()
 
 
 def begin_write(session: Session) -> None:

@@ -15,40 +15,42 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import heapq
 import json
 import math
-import operator
-import pickle
 import random
 import secrets
-import tempfile
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import select, update
+from sqlalchemy import Column, Connection, Integer, MetaData, Table, insert, select, update
 from sqlalchemy.orm import Session
 
 from course.auth.models import AuthSession, Role, User
 from course.auth.passwords import hash_password
-from course.bulk_insert import BulkInsert, refresh_statistics
+from course.bulk_insert import (
+    BulkInsert,
+    indexes_built_after,
+    refresh_statistics,
+    sqlite_rollback_journal,
+)
 from course.content import get_catalog
 from course.content.model import Catalog, Choice, Quiz, Scenario, Step
 from course.content.question_types import Question
-from course.db import new_session, utcnow
+from course.db import new_session, utcnow, writing_connection
 from course.manage.cohorts import create_cohort, renew_invite_code
 from course.membership import CohortMember
-from course.progress.answer_tallies import rebuild_answer_tallies
+from course.progress.answer_tallies import tally_new_learners
 from course.progress.item_kinds import LearnerFilter
 from course.progress.models import (
+    AnswerReview,
     ItemSummary,
     LearnerSummary,
     LearningRecord,
     LessonProgress,
+    MemberSummary,
     QuizAnswer,
     QuizAttempt,
     ScenarioChoice,
@@ -56,6 +58,7 @@ from course.progress.models import (
 )
 from course.progress.quizzes import is_passing
 from course.progress.records import Verb
+from course.progress.reviews import known_review_ids, review_digest
 from course.progress.summaries import ensure_outline, refresh_members, summarise_new_learners
 
 MANAGER_EMAIL = "demo.manager@example.com"
@@ -73,7 +76,7 @@ LAST_NAMES = (
 # fmt: on
 
 BATCH = 2_000  # learners made and sent at a time
-RECORDS_PER_PICKLE = 1_000  # learning records read back at a time from each batch's file
+SORT_MEMORY = "512MB"  # PostgreSQL's, to sort every learning record at the end
 
 # Each table's rows as tuples of these columns, named in the table's order.
 USERS, USER_COLUMNS = User.__table__, ("id", "email", "name", "role", "password_hash", "created_at")
@@ -96,9 +99,10 @@ ANSWERS, ANSWER_COLUMNS = (
     QuizAnswer.__table__,
     (
         "attempt_id", "position", "question_id", "question_type", "question_version", "answer",
-        "points", "max_points", "is_correct", "review",
+        "points", "max_points", "is_correct", "review_id",
     ),
 )  # fmt: skip
+REVIEWS, REVIEW_COLUMNS = AnswerReview.__table__, ("id", "digest", "review")
 ANSWER_POINTS = ANSWER_COLUMNS.index("points")
 RUNS, RUN_COLUMNS = (
     ScenarioRun.__table__,
@@ -122,9 +126,12 @@ RECORDS, RECORD_COLUMNS = (
         "is_completion", "response", "recorded_at",
     ),
 )  # fmt: skip
-# What the cohort's member summaries and answer tallies are written from.
-SUMMARISED = (
-    USERS, MEMBERS, ATTEMPTS, ANSWERS, LearnerSummary.__table__, ItemSummary.__table__,
+# What the cohort's member summaries are written from.
+SUMMARISED = (USERS, MEMBERS, LearnerSummary.__table__, ItemSummary.__table__)
+# Every table the demo fills but the users (whose first row, the manager, is in before).
+FILLED = (
+    MEMBERS, LESSONS, ATTEMPTS, ANSWERS, RUNS, CHOICES, RECORDS, ItemSummary.__table__,
+    LearnerSummary.__table__, MemberSummary.__table__,
 )  # fmt: skip
 LEARNER = Role.LEARNER.value
 # The verbs as stored: plain strings, as the services' records hold them.
@@ -158,7 +165,11 @@ def demo_command(learners: int, seed: int | None) -> None:
     """Fill the database with a demo cohort owned by a demo manager."""
     began = time.perf_counter()
     password = "-".join(secrets.token_hex(3) for _ in range(3))
-    with new_session(write=True) as session:
+    with (
+        writing_connection() as connection,
+        sqlite_rollback_journal(connection),
+        new_session(write=True, connection=connection) as session,
+    ):
         made = fill_demo(
             session,
             get_catalog(),
@@ -233,44 +244,97 @@ def fill_demo(
     # Drawn for the whole cohort before anyone's activity, as they always were, so a
     # seed gives the same cohort whatever the batch size.
     names = [f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}" for _ in range(learners)]
-    spread = standings(learners, rng)
+    roster = Roster(cohort.id, tag, names, standings(learners, rng), password_hash, start, now)
     connection = session.connection()
-    # The sending ends before the files of learning records close.
-    with TimeOrderedRecords() as learning, BulkInsert(connection) as bulk:
-        activity = Activity(catalog, rng, bulk)
+    # On a fresh database the tables' own indexes are built once they are full.
+    with indexes_built_after(connection, FILLED):
+        send_learners(connection, catalog, roster, rng, batch)
+        # What joining would have written for the cohort: its learners' rows in its
+        # reports, from the summaries now in, read by plans made for the tables' new size.
+        refresh_statistics(connection, SUMMARISED)
+        refresh_members(session, cohort_id=cohort.id)
+    return DemoCohort(cohort.id, cohort.name, MANAGER_EMAIL, learners, _email(tag, 0), was_reset)
+
+
+@dataclass(frozen=True)
+class Roster:
+    """Who the demo's learners are: drawn for the whole cohort before anyone's activity."""
+
+    cohort_id: int
+    tag: str  # in every learner's email
+    names: list[str]
+    standings: list[float]
+    password_hash: str
+    start: datetime  # when the cohort opened
+    now: datetime
+
+
+def send_learners(
+    connection: Connection, catalog: Catalog, roster: Roster, rng: random.Random, batch: int
+) -> None:
+    """Make the roster's learners and their activity ``batch`` at a time, and send them."""
+    start, now, cohort_id = roster.start, roster.now, roster.cohort_id
+    reviews = known_review_ids(connection)  # before the connection is the sender's
+    staged = staged_records()
+    staged.create(connection)
+    with BulkInsert(connection) as bulk:
+        activity = Activity(catalog, rng, bulk, reviews, staged)
         new_user_id = bulk.new_ids(USERS)
         created = bulk.stamp(start)
-        for first in range(0, learners, batch):
-            numbers = range(first, min(first + batch, learners))
+        for first in range(0, len(roster.names), batch):
+            numbers = range(first, min(first + batch, len(roster.names)))
             user_ids = [new_user_id() for _ in numbers]
             people = [
-                (user_id, _email(tag, number), names[number], LEARNER, password_hash, created)
+                (user_id, _email(roster.tag, number), roster.names[number], LEARNER,
+                 roster.password_hash, created)
                 for user_id, number in zip(user_ids, numbers, strict=True)
-            ]
+            ]  # fmt: skip
             joined = []
             for user_id, number in zip(user_ids, numbers, strict=True):
                 joined_at = start + timedelta(hours=rng.uniform(0, 72))
-                joined.append((cohort.id, user_id, bulk.stamp(joined_at), False))
-                Learner(activity, user_id, spread[number]).walk(joined_at, now)
+                joined.append((cohort_id, user_id, bulk.stamp(joined_at), False))
+                Learner(activity, user_id, roster.standings[number]).walk(joined_at, now)
             # The batch before is in by now, or this waits for it: two batches at most
             # are held, one being sent while the next is made.
             bulk.wait()
             bulk.send(USERS, USER_COLUMNS, people)
             bulk.send(MEMBERS, MEMBER_COLUMNS, joined)
-            learning.add(activity.send())
-            # The summaries the services would have written, from the facts just sent.
-            bulk.call(summarise_new_learners, connection, _cohort_learners(cohort.id, user_ids))
-        # Every batch's records at once, in time order, so row ids follow it as they
-        # do for real activity: the LRS forwarder sends in that order.
-        bulk.send(RECORDS, RECORD_COLUMNS, learning.in_time_order())
+            activity.send()
+            # The summaries and tallies the services would have written, from the facts
+            # just sent, while they are in the database's cache.
+            theirs = _cohort_learners(cohort_id, user_ids)
+            bulk.call(summarise_new_learners, connection, theirs)
+            bulk.call(tally_new_learners, connection, cohort_id, theirs)
         bulk.wait()
-    # What joining and submitting would have written for the cohort: its learners'
-    # rows in its reports and its answer tallies, from the facts now in, read by
-    # plans made for the tables' new size.
-    refresh_statistics(connection, SUMMARISED)
-    refresh_members(session, cohort_id=cohort.id)
-    rebuild_answer_tallies(connection)
-    return DemoCohort(cohort.id, cohort.name, MANAGER_EMAIL, learners, _email(tag, 0), was_reset)
+    insert_in_time_order(connection, staged)
+    staged.drop(connection)
+
+
+def staged_records() -> Table:
+    """Return a temporary table for the learning records, numbered in the order they are made.
+
+    Each batch's records are sent there as they are made; at the end one INSERT
+    … SELECT copies them all in time order, so that row ids follow time as they
+    do for real activity (the LRS forwarder sends in that order). The database
+    sorts them, in C and on disk, rather than Python holding or merging them.
+    """
+    return Table(
+        "demo_staged_learning_record",
+        MetaData(),
+        Column("made", Integer, primary_key=True),  # counts on as rows are inserted
+        *(Column(name, RECORDS.c[name].type) for name in RECORD_COLUMNS),
+        prefixes=["TEMPORARY"],
+    )
+
+
+def insert_in_time_order(connection: Connection, staged: Table) -> None:
+    """Copy the staged records into the learning records, oldest first (ties as made)."""
+    if connection.dialect.name == "postgresql":
+        # Enough to sort them in memory, for this transaction only.
+        connection.exec_driver_sql(f"SET LOCAL work_mem = '{SORT_MEMORY}'")
+    columns = [staged.c[name] for name in RECORD_COLUMNS]
+    in_order = select(*columns).order_by(staged.c.recorded_at, staged.c.made)
+    connection.execute(insert(RECORDS).from_select(list(RECORD_COLUMNS), in_order))
 
 
 def _email(tag: str, number: int) -> str:
@@ -342,18 +406,30 @@ class Activity:
     to a question is graded, reviewed and serialized the first time it is given.
     """
 
-    def __init__(self, catalog: Catalog, rng: random.Random, bulk: BulkInsert):
+    def __init__(
+        self,
+        catalog: Catalog,
+        rng: random.Random,
+        bulk: BulkInsert,
+        reviews: dict[str, int],
+        staged_records: Table,
+    ):
         self.catalog, self.rng, self.bulk = catalog, rng, bulk
+        self.staged_records = staged_records
+        # Every stored review's id by its digest, the demo's own added as they are made.
+        self.review_ids = reviews
+        self.new_review_id = bulk.new_ids(REVIEWS)
         self.stamp = bulk.stamp
         # Per quiz and attempt number: the analysis counts first attempts by default.
         self.dealers: dict[tuple[str, int], Dealer] = {}
         self.drawn: dict[tuple[str, tuple[str, ...]], Quiz] = {}
-        # (question id, answer) -> the answer row's columns from question_id to review
+        # (question id, answer) -> the answer row's columns from question_id to review_id
         self.graded: dict[tuple, tuple] = {}
         # Per scenario choice: the choice row's columns from step_id to rating
         self.chosen: dict[tuple[str, str, str], tuple] = {}
         self.new_attempt_id = bulk.new_ids(ATTEMPTS)
         self.new_run_id = bulk.new_ids(RUNS)
+        self.reviews: list[tuple] = []  # those first given in this batch
         self.lessons: list[tuple] = []
         self.attempts: list[tuple] = []
         self.answers: list[tuple] = []
@@ -380,7 +456,6 @@ class Activity:
         found = self.graded.get(key)
         if found is None:
             grade = question.grade(response)
-            review = question.review(response, grade)
             found = self.graded[key] = (
                 question.id,
                 question.type,
@@ -389,8 +464,17 @@ class Activity:
                 grade.points,
                 question.points,
                 grade.is_correct,
-                json.dumps(review),
+                self.review_id(question.review(response, grade)),
             )
+        return found
+
+    def review_id(self, review: dict) -> int:
+        """Return the id of a stored review, storing it with this batch if it is new."""
+        digest = review_digest(review)
+        found = self.review_ids.get(digest)
+        if found is None:
+            found = self.review_ids[digest] = self.new_review_id()
+            self.reviews.append((found, digest, json.dumps(review)))
         return found
 
     def chosen_columns(self, scenario: Scenario, step: Step, choice: Choice) -> tuple:
@@ -409,17 +493,17 @@ class Activity:
         return found
 
     def send(self) -> list[tuple]:
-        """Insert the batch's rows, parents first; hand back its learning records and forget it."""
+        """Insert the batch's rows, parents first (its learning records staged), and forget them."""
         bulk = self.bulk
+        bulk.send(REVIEWS, REVIEW_COLUMNS, self.reviews)
         bulk.send(LESSONS, LESSON_COLUMNS, self.lessons)
         bulk.send(ATTEMPTS, ATTEMPT_COLUMNS, self.attempts)
         bulk.send(ANSWERS, ANSWER_COLUMNS, self.answers)
         bulk.send(RUNS, RUN_COLUMNS, self.runs)
         bulk.send(CHOICES, CHOICE_COLUMNS, self.choices)
-        learning = self.learning
-        self.lessons, self.attempts, self.answers = [], [], []
+        bulk.send(self.staged_records, RECORD_COLUMNS, self.learning)
+        self.reviews, self.lessons, self.attempts, self.answers = [], [], [], []
         self.runs, self.choices, self.learning = [], [], []
-        return learning
 
 
 def _hashable(response):
@@ -429,51 +513,6 @@ def _hashable(response):
     if isinstance(response, list):
         return tuple(response)
     return response
-
-
-RECORDED_AT = operator.itemgetter(RECORD_COLUMNS.index("recorded_at"))
-
-
-class TimeOrderedRecords:
-    """Learning records given a batch at a time, handed back in time order, in bounded memory.
-
-    Each batch's records are sorted and set aside in a temporary file; at the end
-    the files are merged. Both steps keep records at the same instant in the order
-    they were made ("attempted" before "passed"), batch after batch, as one stable
-    sort of them all would.
-    """
-
-    def __init__(self):
-        self.files: list = []
-
-    def __enter__(self) -> TimeOrderedRecords:
-        return self
-
-    def __exit__(self, *_exc) -> None:
-        for file in self.files:
-            file.close()
-
-    def add(self, records: list[tuple]) -> None:
-        """Set a batch's records aside, sorted by when they were recorded."""
-        records.sort(key=RECORDED_AT)
-        file = tempfile.TemporaryFile()  # noqa: SIM115  (closed on leaving the block)
-        self.files.append(file)
-        for first in range(0, len(records), RECORDS_PER_PICKLE):
-            pickle.dump(records[first : first + RECORDS_PER_PICKLE], file, pickle.HIGHEST_PROTOCOL)
-        file.seek(0)
-
-    def in_time_order(self) -> Iterator[tuple]:
-        """Yield every batch's records, oldest first (ties in the order they were made)."""
-        # heapq.merge takes equal keys from the earlier file first: a stable merge.
-        return heapq.merge(*(self._read(file) for file in self.files), key=RECORDED_AT)
-
-    @staticmethod
-    def _read(file) -> Iterator[tuple]:
-        while True:
-            try:
-                yield from pickle.load(file)  # noqa: S301  (our own temporary file)
-            except EOFError:
-                return
 
 
 class Learner:

@@ -57,6 +57,7 @@ from sqlalchemy.sql.compiler import Compiled
 from course.content.question_types import QUESTION_TYPES
 from course.db import run_compiled
 from course.membership import JOINED, CohortMember
+from course.progress.item_kinds import LearnerFilter
 from course.progress.models import AnswerTally, AttemptTally, QuizAnswer, QuizAttempt
 from course.progress.summaries import LOCK_SPACE
 
@@ -345,6 +346,20 @@ def _renew_first_answers(connection: Connection, cohort_id: int, left: Select) -
             )
             .values(first_answered_at=earliest)
         )
+
+
+def tally_new_learners(connection: Connection, cohort_id: int, learners: LearnerFilter) -> None:
+    """Add the attempts of new cohort members, inserted in bulk, to the cohort's tallies.
+
+    What ``learners_joined`` adds, for the learners ``learners`` lets through, without
+    their locks: learners made in this transaction are nobody else's to write.
+    """
+    dialect = connection.dialect.name
+    cohort = literal(cohort_id, Integer)
+    theirs = learners(QuizAttempt.user_id)
+    connection.execute(_add_answers(dialect, _answer_sums(cohort).where(theirs)))
+    attempts = _attempt_counts(cohort).select_from(QuizAttempt).where(theirs)
+    connection.execute(_add_attempts(dialect, attempts))
 
 
 def rebuild_answer_tallies(connection: Connection) -> None:

@@ -138,10 +138,33 @@ class QuizAnswer(Model):
     max_points: Mapped[float]
     is_correct: Mapped[bool]
     # What the review shows, frozen at submission: later edits to the quiz file
-    # never change how an old attempt reads or was scored.
-    review: Mapped[dict] = mapped_column(JSON)
+    # never change how an old attempt reads or was scored. Kept once per distinct
+    # review and shared by every answer that reads the same.
+    review_id: Mapped[int] = mapped_column(ForeignKey("answer_review.id"))
 
     attempt: Mapped[QuizAttempt] = relationship(back_populates="answers")
+    # Loaded with the answer: every reader of an answer shows its review.
+    frozen_review: Mapped[AnswerReview] = relationship(lazy="joined", innerjoin=True)
+
+    @property
+    def review(self) -> dict:
+        return self.frozen_review.review
+
+
+class AnswerReview(Model):
+    """A review as a submission froze it, stored once for every answer that reads the same.
+
+    A review is the question as it was asked, the answer and the feedback: every
+    learner who gives the same answer to the same version of a question gets the
+    same one, so a cohort's millions of answers share a few thousand. Found by a
+    digest of its JSON (``course.progress.reviews``); never changed or deleted.
+    """
+
+    __tablename__ = "answer_review"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    review: Mapped[dict] = mapped_column(JSON)
 
 
 class QuizDraft(Model):

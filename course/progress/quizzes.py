@@ -14,6 +14,7 @@ from course.progress.answer_tallies import tally_attempt
 from course.progress.completions import Completion, tell_completed
 from course.progress.models import AttemptGrant, QuizAnswer, QuizAttempt
 from course.progress.records import Verb, record_event
+from course.progress.reviews import stored_review_ids
 from course.progress.summaries import record_item
 
 
@@ -80,10 +81,17 @@ def submit_attempt(
         max_points=quiz.total_points,
         pass_mark=quiz.pass_mark,
     )
+    questions = quiz.questions
+    given = [answers.get(question.id) for question in questions]
+    grades = [question.grade(answer) for question, answer in zip(questions, given, strict=True)]
+    reviews = [
+        question.review(answer, grade)
+        for question, answer, grade in zip(questions, given, grades, strict=True)
+    ]
+    review_ids = stored_review_ids(session, reviews)
     earned = 0.0
-    for position, question in enumerate(quiz.questions):
-        answer = answers.get(question.id)
-        grade = question.grade(answer)
+    for position, question in enumerate(questions):
+        grade = grades[position]
         earned += grade.points
         attempt.answers.append(
             QuizAnswer(
@@ -91,11 +99,11 @@ def submit_attempt(
                 question_id=question.id,
                 question_type=question.type,
                 question_version=question.version,
-                answer=question.answer_to_json(answer),
+                answer=question.answer_to_json(given[position]),
                 points=grade.points,
                 max_points=question.points,
                 is_correct=grade.is_correct,
-                review=question.review(answer, grade),
+                review_id=review_ids[position],
             )
         )
     attempt.points = earned
