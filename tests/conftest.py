@@ -6,6 +6,7 @@ names a PostgreSQL database, once more on PostgreSQL.
 
 from __future__ import annotations
 
+import contextlib
 import email
 import email.policy
 import itertools
@@ -13,6 +14,7 @@ import os
 import re
 import shutil
 import socket
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -82,11 +84,26 @@ def pytest_configure(config):
         admin.dispose()
 
 
-def scratch_postgres_url(purpose: str) -> str:
-    """The address of a scratch database named after the test database, so runs against
-    different test databases (parallel worktrees) never drop each other's scratch database."""
+@contextlib.contextmanager
+def scratch_postgres_database(purpose: str) -> Iterator[str]:
+    """Make an empty PostgreSQL database, yield its address, and drop it afterwards.
+
+    Named after the test database, so runs against different test databases (parallel
+    worktrees) never drop each other's scratch database. Needs TEST_DATABASE_URL.
+    """
+    require(bool(POSTGRES_URL), "TEST_DATABASE_URL is not set")
     base, name = POSTGRES_URL.rsplit("/", 1)
-    return f"{base}/{name.split('?')[0]}_{purpose}"
+    database = f"{name.split('?')[0]}_{purpose}"
+    admin = make_engine(POSTGRES_URL).execution_options(isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)"))
+            connection.execute(text(f"CREATE DATABASE {database}"))
+        yield f"{base}/{database}"
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)"))
+        admin.dispose()
 
 
 import_all_models()

@@ -4,7 +4,7 @@ import sqlite3
 
 import pytest
 from alembic import command
-from sqlalchemy import insert, inspect, text
+from sqlalchemy import insert, inspect
 from sqlalchemy.exc import IntegrityError
 
 from course.bulk_insert import indexes_built_after
@@ -12,7 +12,7 @@ from course.config import REPOSITORY_ROOT
 from course.db import make_engine, new_session, utcnow
 from course.migrate import alembic_config
 from course.progress.models import LearningRecord, QuizAnswer
-from tests.conftest import POSTGRES_URL, require, scratch_postgres_url, sqlite_only
+from tests.conftest import scratch_postgres_database, sqlite_only
 from tests.test_demo import run_demo
 
 RECORDS = LearningRecord.__table__
@@ -78,19 +78,8 @@ def test_a_demo_on_a_fresh_sqlite_database_leaves_the_migrated_schema(make_app, 
 @pytest.mark.postgres
 @sqlite_only  # the app's own database is unused: the demo runs on a scratch one
 def test_a_demo_on_a_fresh_postgresql_database_leaves_the_migrated_schema(make_app):
-    require(bool(POSTGRES_URL), "TEST_DATABASE_URL is not set")
-    url = scratch_postgres_url("demo")
-    database = url.rsplit("/", 1)[1]
-    admin = make_engine(POSTGRES_URL).execution_options(isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)"))
-        connection.execute(text(f"CREATE DATABASE {database}"))
-    try:
+    with scratch_postgres_database("demo") as url:
         demo_on_fresh_database(make_app, url)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)"))
-        admin.dispose()
 
 
 def indexes_of(connection, table) -> set[str]:

@@ -10,7 +10,7 @@ from sqlalchemy import inspect, text
 from course.db import Model, make_engine
 from course.migrate import alembic_config
 from course.progress.reviews import review_digest
-from tests.conftest import POSTGRES_URL, require, scratch_postgres_url, sqlite_only
+from tests.conftest import scratch_postgres_database, sqlite_only
 
 
 def run_all_migrations(url: str) -> None:
@@ -37,19 +37,8 @@ def test_migrations_on_sqlite(tmp_path):
 
 @pytest.mark.postgres
 def test_migrations_on_postgresql():
-    require(bool(POSTGRES_URL), "TEST_DATABASE_URL is not set")
-    url = scratch_postgres_url("migrations")
-    database = url.rsplit("/", 1)[1]
-    admin = make_engine(POSTGRES_URL).execution_options(isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {database}"))
-        connection.execute(text(f"CREATE DATABASE {database}"))
-    try:
+    with scratch_postgres_database("migrations") as url:
         run_all_migrations(url)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)"))
-        admin.dispose()
 
 
 @sqlite_only
@@ -287,16 +276,5 @@ def test_answers_share_their_stored_review_after_0018_on_sqlite(tmp_path):
 
 @pytest.mark.postgres
 def test_answers_share_their_stored_review_after_0018_on_postgresql():
-    require(bool(POSTGRES_URL), "TEST_DATABASE_URL is not set")
-    url = scratch_postgres_url("reviews")
-    database = url.rsplit("/", 1)[1]
-    admin = make_engine(POSTGRES_URL).execution_options(isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)"))
-        connection.execute(text(f"CREATE DATABASE {database}"))
-    try:
+    with scratch_postgres_database("reviews") as url:
         migrate_reviews(url)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)"))
-        admin.dispose()

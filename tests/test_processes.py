@@ -18,10 +18,13 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 
-from course.db import make_engine
-from tests.conftest import FIXTURE_COURSE, POSTGRES_URL, REDIS_URL, require, scratch_postgres_url
+from tests.conftest import (
+    FIXTURE_COURSE,
+    REDIS_URL,
+    require,
+    scratch_postgres_database,
+)
 
 VENV_BIN = Path(sys.executable).parent
 PASSWORD = "a sturdy passphrase 9"
@@ -142,17 +145,8 @@ def create_learner(environment: dict, email: str) -> None:
 
 @pytest.fixture
 def postgres_database():
-    require(bool(POSTGRES_URL), "TEST_DATABASE_URL is not set")
-    url = scratch_postgres_url("processes")
-    database = url.rsplit("/", 1)[1]
-    admin = make_engine(POSTGRES_URL).execution_options(isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)"))
-        connection.execute(text(f"CREATE DATABASE {database}"))
-    yield url
-    with admin.connect() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)"))
-    admin.dispose()
+    with scratch_postgres_database("processes") as url:
+        yield url
 
 
 @pytest.fixture
