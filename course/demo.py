@@ -492,7 +492,7 @@ class Activity:
             )
         return found
 
-    def send(self) -> list[tuple]:
+    def send(self) -> None:
         """Insert the batch's rows, parents first (its learning records staged), and forget them."""
         bulk = self.bulk
         bulk.send(REVIEWS, REVIEW_COLUMNS, self.reviews)

@@ -267,16 +267,12 @@ def _change_members(session: Session, cohort_id: int, user_ids: list[int], *, si
     if not user_ids:
         return
     connection = session.connection()
-    dialect = connection.dialect.name
     _lock_learners(connection, user_ids)
     theirs = QuizAttempt.user_id.in_(user_ids)
-    cohort = literal(cohort_id, Integer)
-    answers = _answer_sums(cohort, sign=sign).where(theirs)
-    connection.execute(_add_answers(dialect, answers))
-    attempts = _attempt_counts(cohort, sign=sign).select_from(QuizAttempt).where(theirs)
-    connection.execute(_add_attempts(dialect, attempts))
+    _add_learners(connection, cohort_id, theirs, sign=sign)
     if sign < 0:
         _forget_emptied(connection, cohort_id)
+        cohort = literal(cohort_id, Integer)
         _renew_first_answers(connection, cohort_id, _answer_sums(cohort).where(theirs))
 
 
@@ -354,11 +350,15 @@ def tally_new_learners(connection: Connection, cohort_id: int, learners: Learner
     What ``learners_joined`` adds, for the learners ``learners`` lets through, without
     their locks: learners made in this transaction are nobody else's to write.
     """
+    _add_learners(connection, cohort_id, learners(QuizAttempt.user_id), sign=1)
+
+
+def _add_learners(connection: Connection, cohort_id: int, theirs, *, sign: int) -> None:
+    # Adds (sign 1) or takes away (-1) the attempts ``theirs`` lets through.
     dialect = connection.dialect.name
     cohort = literal(cohort_id, Integer)
-    theirs = learners(QuizAttempt.user_id)
-    connection.execute(_add_answers(dialect, _answer_sums(cohort).where(theirs)))
-    attempts = _attempt_counts(cohort).select_from(QuizAttempt).where(theirs)
+    connection.execute(_add_answers(dialect, _answer_sums(cohort, sign=sign).where(theirs)))
+    attempts = _attempt_counts(cohort, sign=sign).select_from(QuizAttempt).where(theirs)
     connection.execute(_add_attempts(dialect, attempts))
 
 
